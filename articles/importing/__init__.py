@@ -1,0 +1,11 @@
+"""Reading article front-matter files into the database.
+
+The package is layered so each part can be used (and tested) on its own:
+
+* ``frontmatter`` turns bytes into a checked YAML node tree (size, encoding,
+  delimiters, safe YAML with limits);
+* ``validation`` turns that tree into plain, normalised ``ArticleData``;
+* ``loader`` writes validated articles to the database, each all-or-nothing.
+
+Only ``loader`` touches Django models; the first two are pure Python.
+"""
