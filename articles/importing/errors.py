@@ -37,15 +37,20 @@ class ArticleFileError(Exception):
         self.line = line
         self.path = str(path)
 
+    def __reduce__(self):
+        # Errors cross process boundaries when files are parsed in parallel.
+        return (
+            _rebuild,
+            (self.kind, self.message, self.field, self.line, self.path),
+        )
+
     @property
     def location(self):
         """Where the problem is, for reports: ``images[2].width (line 14)``."""
-        parts = []
+        line = f"line {self.line}" if self.line is not None else ""
         if self.field:
-            parts.append(self.field)
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        return ", ".join(parts) or "file"
+            return f"{self.field} ({line})" if line else self.field
+        return line or "file"
 
     def __str__(self):
         where = f"{self.path}: " if self.path else ""
@@ -60,3 +65,7 @@ class ArticleFileError(Exception):
             "location": self.location,
             "message": self.message,
         }
+
+
+def _rebuild(kind, message, field, line, path):
+    return ArticleFileError(kind, message, field=field, line=line, path=path)

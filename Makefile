@@ -1,0 +1,45 @@
+# Newsroom: the two commands a new machine needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when a requirements file changes.
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate import bench lint clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+import: migrate
+	$(BIN)/python manage.py import_articles fixtures/
+
+## make run: set everything up and serve the site on http://127.0.0.1:8000/
+run: import
+	@echo
+	@echo "Site:  http://$(HOST):$(PORT)/"
+	@echo "Admin: http://$(HOST):$(PORT)/admin/  (create a login with: $(BIN)/python manage.py createsuperuser)"
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (set DATABASE_URL / CACHE_URL to run it on PostgreSQL / Redis)
+test: venv
+	$(BIN)/python -m pytest
+
+## make bench: the benchmarks; results go to docs/benchmarks.md
+bench: venv
+	$(BIN)/python bench/run.py
+
+lint: venv
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,266 @@
+"""The content model: articles, their images and related coverage, and topics.
+
+What readers may see is decided in exactly one place, ``ArticleQuerySet.live()``
+(mirrored by ``Article.is_live()``); every public view, feed, sitemap and search
+starts from it.
+"""
+
+import hashlib
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+URL_MAX_LENGTH = 2048
+
+
+class Topic(TagBase):
+    """A subject tag. Identity is ``key``, the case-folded name (``AI`` == ``ai``)."""
+
+    key = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        self.key = self.key_for(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def key_for(name):
+        return " ".join(name.split()).casefold()
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_topics"
+    )
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic"),
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def live(self):
+        """What readers may see: published, past go-live and embargo, not expired.
+
+        Compared with the database's clock at query time, so a scheduled
+        article goes live (and expires) on time without any job running.
+        """
+        now = Now()
+        return self.published().filter(
+            Q(go_live_at__isnull=True) | Q(go_live_at__lte=now),
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+        )
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def scheduled(self):
+        """Published, but waiting for its go-live time or embargo to pass."""
+        now = Now()
+        return self.published().filter(Q(go_live_at__gt=now) | Q(embargo_until__gt=now))
+
+    def expired(self):
+        return self.published().filter(expire_at__lte=Now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        ARCHIVED = "archived", "Archived"
+        KILLED = "killed", "Killed"
+
+    # Content, as imported (spec section 2).
+    title = models.CharField(max_length=1000)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown source.")
+    category = models.CharField(max_length=100, blank=True, null=True)
+    type = models.CharField(max_length=50, default="article")
+    published_at = models.DateTimeField("published date")
+    web_url = models.CharField(
+        "web URL", max_length=URL_MAX_LENGTH, unique=True,
+        help_text="Canonical URL on the provider's site: the article's identity.",
+    )
+    original_url = models.CharField("original URL", max_length=URL_MAX_LENGTH, blank=True, null=True)
+    amp_url = models.CharField("AMP URL", max_length=URL_MAX_LENGTH, blank=True, null=True)
+    cdn_amp_url = models.CharField("CDN AMP URL", max_length=URL_MAX_LENGTH, blank=True, null=True)
+    quality = models.SmallIntegerField(blank=True, null=True)
+    heat = models.IntegerField(blank=True, null=True, help_text="-1 means not computed.")
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="articles"
+    )
+    topics = TaggableManager(through=TaggedArticle, blank=True)
+    # Opaque upstream token: stored verbatim, never decoded, logged or rendered.
+    secured = models.TextField(blank=True, null=True)
+    # Keys the format does not define, kept so nothing upstream sends is lost.
+    extra = models.JSONField(default=dict, blank=True)
+    provider_extra = models.JSONField(default=dict, blank=True)
+
+    # Editorial state (the transitions live in articles/publishing.py).
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    go_live_at = models.DateTimeField("go-live time", blank=True, null=True)
+    expire_at = models.DateTimeField("expiry time", blank=True, null=True)
+    embargo_until = models.DateTimeField(blank=True, null=True)
+    # Optimistic locking: every save through the workflow or admin bumps it.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Bookkeeping.
+    source_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_date"),
+            models.Index(fields=["provider", "status", "-published_at"], name="article_provider_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quality__isnull=True) | Q(quality__gte=0, quality__lte=100),
+                name="article_quality_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(heat__isnull=True) | Q(heat__gte=-1), name="article_heat_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_live(self, now=None):
+        """Instance mirror of ``ArticleQuerySet.live()``."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and (self.go_live_at is None or self.go_live_at <= now)
+            and (self.embargo_until is None or self.embargo_until <= now)
+            and (self.expire_at is None or self.expire_at > now)
+        )
+
+    is_live.boolean = True
+    is_live.short_description = "live"
+
+    @staticmethod
+    def slug_for(title, web_url):
+        """A readable, Unicode-aware slug that is unique because it ends in a hash of the URL.
+
+        Deriving it from the identity keeps it stable across re-imports and
+        databases, and needs no query to be unique.
+        """
+        base = slugify(title, allow_unicode=True)[:200].strip("-") or "article"
+        digest = hashlib.sha1(web_url.encode()).hexdigest()[:8]
+        return f"{base}-{digest}"
+
+
+class Image(models.Model):
+    """An image of an article, in file order: position 0 is the lead image."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.CharField("URL", max_length=URL_MAX_LENGTH)
+    width = models.PositiveIntegerField(blank=True, null=True)
+    height = models.PositiveIntegerField(blank=True, null=True)
+    is_cached = models.BooleanField(default=False)
+    title = models.TextField(blank=True, null=True)
+    attribution = models.TextField(blank=True, null=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="unique_image_position"),
+            models.CheckConstraint(
+                condition=Q(width__isnull=True) | Q(width__gte=1, width__lte=100_000),
+                name="image_width_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(height__isnull=True) | Q(height__gte=1, height__lte=100_000),
+                name="image_height_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class Related(models.Model):
+    """Another outlet's coverage of the same story, as the file describes it.
+
+    ``target`` points at our own copy of that article when one exists with the
+    same ``web_url``; it is resolved whatever order files arrive in.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=1000)
+    web_url = models.CharField("web URL", max_length=URL_MAX_LENGTH, db_index=True)
+    excerpt = models.TextField(blank=True)
+    published_at = models.DateTimeField(blank=True, null=True)
+    provider_name = models.CharField(max_length=200, blank=True, null=True)
+    provider_domain = models.CharField(max_length=253, blank=True, null=True)
+    # The whole normalised item in the file's own keys (images, unknown keys...),
+    # so the exporter can write it back unchanged.
+    data = models.JSONField(default=dict, blank=True)
+    target = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="referenced_by"
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        verbose_name = "related item"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="unique_related_position"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ImportRun(models.Model):
+    """One run of the importer (command or admin upload), for the dashboard."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(blank=True, null=True)
+    source = models.CharField(max_length=20, default="command")
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    seen = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    # [{"path", "kind", "field", "line", "message"}, ...], capped for huge runs.
+    rejections = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Import {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,33 @@
+"""The outlets articles come from."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Provider(models.Model):
+    """A news outlet, identified by its normalised domain (``ktla.com``).
+
+    Files spell the same outlet in many ways (``KTLA``, ``ktla ``); they all map
+    to one provider through the domain, and the first-seen name is kept.
+    """
+
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, unique=True)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("providers:detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def slug_for_domain(domain):
+        """``bbc.co.uk`` -> ``bbc-co-uk``: stable, readable, derived from the identity."""
+        return slugify(domain.replace(".", "-"), allow_unicode=True) or "provider"

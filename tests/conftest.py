@@ -1,0 +1,96 @@
+"""Shared builders for the whole suite: small, explicit objects rather than big fixtures."""
+
+import itertools
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test (and each xdist worker on a shared Redis) gets its own cache keys."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
+    for conf in caches.values():
+        conf["KEY_PREFIX"] = f"test-{worker}-{next(_counter)}"
+    settings.CACHES = caches
+
+
+def article_fields(**overrides):
+    """The front matter of a valid article as a dict; override or drop (None) any key."""
+    n = next(_counter)
+    fields = {
+        "title": f"Article number {n}",
+        "webUrl": f"https://example.com/news/{n}",
+        "publishedDateTime": "2024-05-01T10:00:00Z",
+        "provider": {"name": "Example News", "domain": "example.com"},
+        "published": True,
+    }
+    fields.update(overrides)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def article_text(body="", **overrides):
+    """A whole article file as text, built from ``article_fields``."""
+    front = yaml.safe_dump(article_fields(**overrides), allow_unicode=True, sort_keys=False)
+    return f"---\n{front}---\n{body}"
+
+
+@pytest.fixture
+def write_article(tmp_path):
+    """Write an article file into a temporary folder; returns its path."""
+
+    def write(name=None, body="", *, text=None, **overrides):
+        path = tmp_path / (name or f"article_{next(_counter)}.md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text if text is not None else article_text(body, **overrides), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def make_provider(db):
+    from providers.models import Provider
+
+    def make(**overrides):
+        n = next(_counter)
+        fields = {"name": f"Provider {n}", "domain": f"provider{n}.example", "slug": f"provider-{n}"}
+        fields.update(overrides)
+        return Provider.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_provider):
+    """``make_article(**overrides)``: a saved, live article unless told otherwise."""
+    from articles.models import Article
+
+    def make(topics=(), **overrides):
+        n = next(_counter)
+        fields = {
+            "title": f"Headline {n}",
+            "web_url": f"https://example.com/a/{n}",
+            "published_at": datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
+            "status": Article.Status.PUBLISHED,
+            "excerpt": f"Excerpt {n}",
+        }
+        fields.update(overrides)
+        if "provider" not in fields:
+            fields["provider"] = make_provider()
+        fields.setdefault("slug", Article.slug_for(fields["title"], fields["web_url"]))
+        article = Article.objects.create(**fields)
+        if topics:
+            article.topics.add(*topics)
+        return article
+
+    return make
