@@ -123,6 +123,8 @@ class Article(models.Model):
     embargo_until = models.DateTimeField(blank=True, null=True)
     # Optimistic locking: every save through the workflow or admin bumps it.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The "updated" date readers see: a correction sets it, ordinary saves don't.
+    modified_at = models.DateTimeField("modified date", blank=True, null=True, editable=False)
 
     # Bookkeeping.
     source_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -136,6 +138,22 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_date"),
             models.Index(fields=["provider", "status", "-published_at"], name="article_provider_date"),
+            # The admin list's default order and its date hierarchy, over every status.
+            models.Index(fields=["-published_at", "-id"], name="article_date"),
+        ]
+        # One permission per workflow step (articles/publishing.py); the
+        # Editors and Publishers groups bundle them (migration 0003).
+        permissions = [
+            ("submit_article", "Can submit articles for review"),
+            ("send_back_article", "Can send articles in review back to draft"),
+            ("publish_article", "Can publish articles"),
+            ("schedule_article", "Can schedule articles"),
+            ("unpublish_article", "Can unpublish articles"),
+            ("archive_article", "Can archive articles"),
+            ("correct_article", "Can add corrections to live articles"),
+            ("kill_article", "Can kill articles"),
+            ("share_article", "Can create share links for unpublished articles"),
+            ("import_articles", "Can import article files"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -264,3 +282,96 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"Import {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Transition(models.Model):
+    """One entry of an article's audit trail: who did what, when, from which state to which.
+
+    Written only by ``articles.publishing``; edits and imports are recorded too,
+    so the latest row always names whoever last changed the article.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        IMPORT = "import", "Imported"
+        EDIT = "edit", "Edited"
+        SUBMIT = "submit", "Submitted for review"
+        SEND_BACK = "send_back", "Sent back to draft"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        EMBARGO = "embargo", "Embargo changed"
+        UNPUBLISH = "unpublish", "Unpublished"
+        ARCHIVE = "archive", "Archived"
+        CORRECT = "correct", "Corrected"
+        KILL = "kill", "Killed"
+        SHARE = "share", "Share link created"
+        REVOKE_SHARE = "revoke_share", "Share link revoked"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    # Empty for an article's first row (it had no state before).
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        get_latest_by = ["at", "id"]
+        indexes = [
+            models.Index(fields=["article", "-at"], name="transition_article"),
+            models.Index(fields=["-at"], name="transition_recent"),
+            models.Index(fields=["user", "-at"], name="transition_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article_id}"
+
+
+class Correction(models.Model):
+    """A dated correction note on a live article, shown to readers under it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Correction of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ShareLink(models.Model):
+    """A signed link that shows one article to someone without an account, until it expires.
+
+    The URL carries only a signature of this row's id; the row holds the
+    expiry and revocation, so a link can be withdrawn after it was sent.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(blank=True, null=True)
+    revoked_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Share link {self.pk} for article {self.article_id}"
+
+    def is_active(self, now=None):
+        """Not revoked and not yet expired."""
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
