@@ -1,0 +1,46 @@
+"""The two entry points for reading an article file into ``ArticleData``.
+
+Everything that reads article files (the import command, the admin upload,
+tests) goes through ``parse_article`` or ``read_article``, so every caller
+applies the same checks and gets the same ``ArticleFileError`` on failure.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .data import ArticleData
+from .errors import ArticleFileError
+from .frontmatter import MAX_FILE_SIZE, check_size, load_front_matter
+from .validation import validate_article
+
+
+def parse_article(data: bytes, path: str = "") -> ArticleData:
+    """Parse and validate the bytes of one article file.
+
+    Raises ``ArticleFileError`` (with ``path`` set) for any problem the
+    format specification lists; nothing else for bad content.
+    """
+    try:
+        return validate_article(load_front_matter(bytes(data)))
+    except ArticleFileError as error:
+        error.path = str(path)
+        raise
+
+
+def read_article(path) -> ArticleData:
+    """Read, parse and validate the article file at ``path``.
+
+    The size is checked before reading, so a huge file is rejected
+    (``too_large``) without being loaded. ``OSError`` (missing file, no
+    permission) is not a format problem and propagates unchanged.
+    """
+    try:
+        check_size(os.stat(path).st_size)
+    except ArticleFileError as error:
+        error.path = str(path)
+        raise
+    with open(path, "rb") as file:
+        # One byte over the limit is enough to notice a file that grew since stat().
+        data = file.read(MAX_FILE_SIZE + 1)
+    return parse_article(data, path=path)
