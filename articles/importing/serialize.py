@@ -1,0 +1,137 @@
+"""Write ``ArticleData`` back in the file format: the importer's inverse.
+
+``article_to_mapping`` gives the front matter as a JSON-ready mapping with the
+file's camelCase keys (normalised values, absent optional fields left out,
+unknown keys back at their own level, timestamps as ISO 8601 UTC text), and
+``dump_front_matter`` the whole file. Parsing what these write gives back an
+equal ``ArticleData``, and writing that again gives the same text.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import yaml
+
+from .data import ArticleData, ImageData, ProviderData, RelatedData
+from .validation import utc_isoformat
+
+try:
+    _BaseDumper = yaml.CSafeDumper
+except AttributeError:  # PyYAML built without libyaml
+    _BaseDumper = yaml.SafeDumper
+
+# Keep every value on one line however long: diffs of exported files stay readable.
+_WIDTH = 2**31 - 1
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+
+
+def article_to_mapping(article: ArticleData) -> dict:
+    """The article's front matter as a JSON-ready mapping in the file's keys."""
+    return _item_mapping(article, related=article.related)
+
+
+def related_to_mapping(item: RelatedData) -> dict:
+    """A related item as a JSON-ready mapping in the file's keys."""
+    return _item_mapping(item)
+
+
+def dump_front_matter(article: ArticleData) -> str:
+    """The complete file text of an article: ``---``, YAML front matter, ``---``, body."""
+    return dump_mapping(article_to_mapping(article), article.body)
+
+
+def dump_json(article: ArticleData) -> dict:
+    """The article as one JSON-ready object: the front-matter keys plus ``body``."""
+    return {**article_to_mapping(article), "body": article.body}
+
+
+def dump_mapping(mapping: dict, body: str = "") -> str:
+    """File text for a front-matter mapping and a markdown body.
+
+    The YAML is written by PyYAML's safe dumper, whose resolver quotes any
+    text that would otherwise read back as another type (``'yes'``,
+    ``'2021'``, ``'null'``, ``'2021-01-13'``), so text stays text.
+    """
+    front = yaml.dump(
+        mapping,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=_WIDTH,
+    )
+    text = f"---\n{front}---\n"
+    body = body.strip("\n")
+    return f"{text}\n{body}\n" if body.strip() else text
+
+
+class _Dumper(_BaseDumper):
+    """The safe dumper, without anchors, writing multi-line text double-quoted.
+
+    Double quotes escape line breaks, so no line of the front matter can ever
+    be a stray ``---`` that would end it early.
+    """
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _represent_str(dumper, text):
+    style = '"' if any(brk in text for brk in _LINE_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _item_mapping(item, related=()):
+    """The fields an article and a related item share, in the specification's order."""
+    mapping = {"title": item.title, "webUrl": item.web_url}
+    if item.published_at is not None:
+        mapping["publishedDateTime"] = utc_isoformat(item.published_at)
+    if item.provider is not None:
+        mapping["provider"] = _provider_mapping(item.provider)
+    _put(mapping, "category", item.category)
+    _put(mapping, "excerpt", item.excerpt)
+    _put(mapping, "originalUrl", item.original_url)
+    _put(mapping, "ampWebUrl", item.amp_url)
+    _put(mapping, "cdnAmpWebUrl", item.cdn_amp_url)
+    mapping["type"] = item.type
+    _put(mapping, "quality", item.quality)
+    _put(mapping, "heat", item.heat)
+    mapping["published"] = item.published
+    _put(mapping, "topics", list(item.topics))
+    _put(mapping, "images", [_image_mapping(image) for image in item.images])
+    _put(mapping, "related", [related_to_mapping(entry) for entry in related])
+    _put(mapping, "secured", item.secured)
+    return _with_extra(mapping, item.extra)
+
+
+def _provider_mapping(provider: ProviderData) -> dict:
+    return _with_extra({"name": provider.name, "domain": provider.domain}, provider.extra)
+
+
+def _image_mapping(image: ImageData) -> dict:
+    mapping = {"url": image.url}
+    _put(mapping, "width", image.width)
+    _put(mapping, "height", image.height)
+    mapping["isCached"] = image.is_cached
+    _put(mapping, "title", image.title)
+    _put(mapping, "attribution", image.attribution)
+    return _with_extra(mapping, image.extra)
+
+
+def _put(mapping, key, value):
+    """Set ``key`` unless the value means "absent" (None, "" or an empty list)."""
+    if value is not None and value != "" and value != []:
+        mapping[key] = value
+
+
+def _with_extra(mapping, extra):
+    """Add the unknown keys after the known ones; a known key is never overridden."""
+    for key, value in extra.items():
+        if key not in mapping:
+            # A copy, so a caller editing the mapping cannot change the (frozen) article.
+            mapping[key] = copy.deepcopy(value)
+    return mapping
