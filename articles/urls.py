@@ -1,11 +1,32 @@
-from django.urls import path
+"""The public site's article pages and feeds; each is cached per content version."""
 
-from . import views
+from django.urls import path, re_path
+
+from . import feeds, views
+from .caching import public_page
 
 app_name = "articles"
 
+# HTML revalidates on every view (a cheap 304) so a withdrawn article is gone at
+# once; feed readers poll, so feeds may be kept a few minutes.
+page = public_page(max_age=0)
+feed = public_page(max_age=300)
+
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="index"),
-    path("articles/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("topics/<str:slug>/", views.TopicView.as_view(), name="topic"),
+    path("", page(views.FrontPageView.as_view()), name="index"),
+    path("rss/", feed(feeds.LatestArticlesFeed()), name="rss"),
+    path("atom/", feed(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path("articles/<str:slug>/", page(views.ArticleDetailView.as_view()), name="detail"),
+    path("topics/", page(views.TopicIndexView.as_view()), name="topics"),
+    path("topics/<str:slug>/", page(views.TopicView.as_view()), name="topic"),
+    path("topics/<str:slug>/rss/", feed(feeds.TopicFeed()), name="topic-rss"),
+    path("topics/<str:slug>/atom/", feed(feeds.TopicAtomFeed()), name="topic-atom"),
+    path("categories/<path:category>/", page(views.CategoryView.as_view()), name="category"),
+    path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
+    path("archive/<int:year>/", page(views.YearArchiveView.as_view()), name="archive-year"),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        page(views.MonthArchiveView.as_view()),
+        name="archive-month",
+    ),
 ]

@@ -1,10 +1,29 @@
-"""URL map: the admin, the public site (articles, providers)."""
+"""URL map: the admin, the public site (articles, providers), feeds, sitemaps, robots.txt, health."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps, views
+from articles.caching import public_page
+
+# Crawlers fetch these often and they change with every import: an hour is plenty.
+crawler_file = public_page(max_age=3600)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", public_page(max_age=86400)(views.robots_txt), name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", crawler_file(sitemaps.sitemap_xml), name="sitemap"),
+    path("sitemap-news.xml", public_page(max_age=300)(sitemaps.news_sitemap), name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", crawler_file(sitemaps.sitemap_section), name="sitemap-section"),
     path("providers/", include("providers.urls")),
     path("", include("articles.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    # Only for make bench: the baseline "does nothing" Django view.
+    urlpatterns.append(path("bench/trivial", views.trivial))
+
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"

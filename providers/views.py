@@ -1,14 +1,34 @@
-"""Provider pages on the public site."""
+"""Provider pages on the public site: an index of outlets and each outlet's live articles."""
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles.views import LiveArticlesMixin
+from articles import rendering
+from articles.models import Article
+from articles.views import INDEX_PAGE_SIZE, PublicSiteMixin, feed_links
 
 from .models import Provider
 
 
-class ProviderDetailView(LiveArticlesMixin, ListView):
+class ProviderIndexView(PublicSiteMixin, ListView):
+    """Every outlet with at least one live article, A to Z."""
+
+    template_name = "providers/provider_index.html"
+    paginate_by = INDEX_PAGE_SIZE
+    heading = "Sources"
+
+    def get_queryset(self):
+        live = Article.objects.live().filter(provider=OuterRef("pk"))
+        return Provider.objects.filter(Exists(live)).order_by("name", "pk")
+
+    # Outlets are few: numbered pages suit them better than cursors.
+    paginate_queryset = ListView.paginate_queryset
+
+
+class ProviderDetailView(PublicSiteMixin, ListView):
+    """One outlet's live articles, newest first."""
+
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
@@ -16,4 +36,11 @@ class ProviderDetailView(LiveArticlesMixin, ListView):
         return super().get_queryset().filter(provider=self.provider)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.provider.name, **kwargs)
+        return super().get_context_data(
+            heading=self.provider.name,
+            kind="Source",
+            provider=self.provider,
+            provider_url=rendering.web_url(f"https://{self.provider.domain}/"),
+            feeds=feed_links("providers:rss", "providers:atom", slug=self.provider.slug),
+            **kwargs,
+        )

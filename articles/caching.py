@@ -1,0 +1,157 @@
+"""Caching and conditional GET for the public site.
+
+One site-wide *content version* lives in the cache: a random token plus the
+time it was minted. Every cached page key and every ETag includes the token,
+so invalidating the whole public site is one ``cache.delete``; stale pages are
+simply never looked up again and age out.
+
+Scheduled go-live, embargo and expiry happen with no write at all, so the
+version is given a lifetime that ends at the next scheduled change among
+published articles (and at most ``PUBLIC_CACHE_SECONDS``). When it lapses the
+next request mints a new token: a scheduled article appears, and an expiring
+one disappears, on the second, without shortening every page's life to cope
+with a rare event. Finding that next change costs one query per new token.
+
+Only anonymous GET/HEAD requests are served from or stored in the cache:
+staff see previews and banners that must never reach a reader.
+"""
+
+import hashlib
+import math
+import secrets
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.functions import Now
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+VERSION_KEY = "public:version"
+PAGE_KEY_PREFIX = "public:page"
+# Headers worth replaying from a cached response (never Set-Cookie).
+_REPLAYED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+
+
+def _page_seconds():
+    return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+def invalidate_public_pages():
+    """Make every cached public page and ETag stale.
+
+    Called from signals on content saves and deletes, and by bulk writers
+    (the importer) that bypass signals. The version is dropped now and again
+    when the transaction commits: a reader who rebuilt a page in between saw
+    the old rows, and its page must not survive the commit.
+    """
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def next_scheduled_change():
+    """When the set of live articles next changes on its own (go-live, embargo, expiry)."""
+    from .models import Article
+
+    now = Now()
+    found = Article.objects.published().aggregate(
+        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+        embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    moments = [moment for moment in found.values() if moment is not None]
+    return min(moments) if moments else None
+
+
+def content_version():
+    """The current ``(token, minted_at)``, minting a new one when none is cached."""
+    version = cache.get(VERSION_KEY)
+    if version is not None:
+        return version
+    lifetime = _page_seconds() or 300
+    change = next_scheduled_change()
+    if change is not None:
+        until_change = (change - timezone.now()).total_seconds()
+        lifetime = max(1, min(lifetime, math.ceil(until_change)))
+    version = (secrets.token_hex(8), time.time())
+    # add(), not set(): when two requests race, both end up on the winner's token.
+    if not cache.add(VERSION_KEY, version, lifetime):
+        version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def _is_anonymous(request):
+    # Looking at the cookie, not request.user, keeps the session table out of
+    # a reader's request; a stale cookie only costs a cache bypass.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def public_page(max_age=0, *, cache_control=None):
+    """Decorate a public view with conditional GET, page caching and Cache-Control.
+
+    ``max_age`` is what browsers and shared caches may keep without asking;
+    HTML pages use 0 so a withdrawn article disappears on the next view
+    (revalidation is a cheap 304). Responses for signed-in users are private
+    and never cached here.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            if not _is_anonymous(request):
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, private=True, no_cache=True)
+                patch_vary_headers(response, ["Cookie"])
+                return response
+
+            token, minted_at = content_version()
+            url = request.build_absolute_uri()
+            digest = hashlib.sha256(f"{token}|{url}".encode()).hexdigest()[:32]
+            etag = f'"{digest}"'
+            last_modified = int(minted_at)
+
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if response is None:
+                response = _cached_or_rendered(
+                    f"{PAGE_KEY_PREFIX}:{digest}", view, request, args, kwargs
+                )
+            if response.status_code in (200, 304):
+                response.headers.setdefault("ETag", etag)
+                response.headers.setdefault("Last-Modified", http_date(last_modified))
+            patch_cache_control(response, public=True, max_age=max_age, **(cache_control or {}))
+            if max_age == 0:
+                patch_cache_control(response, must_revalidate=True)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _cached_or_rendered(key, view, request, args, kwargs):
+    seconds = _page_seconds()
+    if seconds:
+        stored = cache.get(key)
+        if stored is not None:
+            status, content, headers = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            return response
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    # Only answers that stay true until the next content change are kept.
+    if seconds and response.status_code in (200, 404, 410) and not response.streaming:
+        if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):
+            headers = [(name, response[name]) for name in _REPLAYED_HEADERS if name in response]
+            cache.set(key, (response.status_code, response.content, headers), seconds)
+    return response

@@ -1,0 +1,139 @@
+"""RSS 2.0 and Atom feeds for the whole site, each topic and each provider.
+
+``items()`` starts from ``Article.objects.live()``, like the pages. Titles and
+excerpts are plain text: RSS readers treat ``title``/``description`` as HTML,
+so they are escaped once more there; Atom says ``type="text"`` for titles and
+gets them as they are.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+
+from providers.models import Provider
+
+from .models import Article, Topic
+from .rendering import xml_text
+from .views import updated_at
+
+FEED_SIZE = 50
+
+
+class LatestArticlesFeed(Feed):
+    """The newest live articles on the site (RSS 2.0)."""
+
+    feed_type = Rss201rev2Feed
+    # RSS readers render title and description as HTML; Atom titles are text.
+    escape_title = True
+
+    def site_name(self):
+        return getattr(settings, "SITE_NAME", "Newsroom")
+
+    def title(self, obj=None):
+        return f"{self.site_name()}: latest news"
+
+    def link(self, obj=None):
+        return reverse("articles:index")
+
+    def description(self, obj=None):
+        return f"The latest articles on {self.site_name()}."
+
+    def articles(self, obj):
+        return Article.objects.live()
+
+    def items(self, obj=None):
+        return (
+            self.articles(obj).select_related("provider").prefetch_related("topics")[:FEED_SIZE]
+        )
+
+    def text(self, value):
+        """Plain text made fit for this feed type's title elements."""
+        value = xml_text(value)
+        return escape(value) if self.escape_title else value
+
+    def item_title(self, item):
+        return self.text(item.title)
+
+    def item_description(self, item):
+        return escape(xml_text(item.excerpt))
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return item.get_absolute_url()
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return updated_at(item) or item.published_at
+
+    def item_author_name(self, item):
+        return xml_text(item.provider.name)
+
+    def item_categories(self, item):
+        return [xml_text(topic.name) for topic in item.topics.all()]
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+    escape_title = False
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):
+    """The newest live articles on the site (Atom)."""
+
+
+class TopicFeed(LatestArticlesFeed):
+    """The newest live articles on one topic (RSS 2.0)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, obj=None):
+        return self.text(f"{self.site_name()}: {obj.name}")
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return self.text(f"The latest articles about {obj.name} on {self.site_name()}.")
+
+    def articles(self, obj):
+        return Article.objects.live().filter(tagged_topics__tag=obj)
+
+
+class TopicAtomFeed(AtomMixin, TopicFeed):
+    """The newest live articles on one topic (Atom)."""
+
+
+class ProviderFeed(LatestArticlesFeed):
+    """The newest live articles from one provider (RSS 2.0)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Provider, slug=slug)
+
+    def title(self, obj=None):
+        return self.text(f"{self.site_name()}: {obj.name}")
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return self.text(f"The latest articles from {obj.name} on {self.site_name()}.")
+
+    def articles(self, obj):
+        return Article.objects.live().filter(provider=obj)
+
+
+class ProviderAtomFeed(AtomMixin, ProviderFeed):
+    """The newest live articles from one provider (Atom)."""

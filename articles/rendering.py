@@ -1,0 +1,182 @@
+"""Turning untrusted article data into safe output: URLs, markdown bodies, JSON-LD.
+
+Everything an article file carries is plain text written by someone else, so
+the public site only ever lets data through these helpers (or Django's
+autoescaping). Nothing here touches the database.
+"""
+
+import json
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import nh3
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
+
+WEB_SCHEMES = frozenset({"http", "https"})
+BODY_LINK_SCHEMES = WEB_SCHEMES | {"mailto"}
+
+# What a news body needs and nothing that can run, restyle or overlay the page.
+BODY_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
+    "td", "th", "thead", "tr", "ul",
+}
+BODY_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "loading"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+
+# JSON inside <script> must not be able to close the element or open a comment;
+# the same escapes Django's json_script uses.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def web_url(value):
+    """``value`` as a URL that is safe to put in ``href``/``src``, or ``""``.
+
+    Only absolute http(s) URLs with a host survive. Characters that are not
+    valid in a URL (spaces, ``"``, ``<``, ``>``, non-ASCII) are percent-encoded,
+    so after HTML-escaping the attribute is still a valid URL.
+    """
+    if not value:
+        return ""
+    value = str(value).strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        return ""
+    # iri_to_uri quotes everything outside RFC 3986's allowed set, including " < >.
+    return iri_to_uri(value)
+
+
+def _body_url_filter(tag, attribute, value):
+    """Images in a body may only load over http(s); links may also be mailto."""
+    if attribute == "src":
+        return web_url(value) or None
+    if attribute == "href":
+        return _allowed_href(value) or None
+    return value
+
+
+def _allowed_href(value):
+    if urlsplit(value.strip()).scheme.lower() == "mailto":
+        return value
+    return web_url(value)
+
+
+def _prepare(tokens):
+    """Adjust the parsed body before rendering.
+
+    The page's headline is its only h1, so a body's ``#`` becomes an h2, and so
+    on. A link or image whose URL may not go live becomes its plain text rather
+    than an empty ``<a>`` or an ``<img>`` without ``src`` (invalid HTML).
+    """
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+        if token.children:
+            token.children = _inline(token.children)
+    return tokens
+
+
+def _inline(children):
+    kept, dropped_links = [], 0
+    for token in children:
+        if token.type == "link_open":
+            href = _allowed_href(token.attrGet("href") or "")
+            if not href:
+                dropped_links += 1
+                kept.append(_Placeholder(token))
+                continue
+            token.attrSet("href", href)
+        elif token.type == "image":
+            src = web_url(token.attrGet("src") or "")
+            if not src:
+                token.type, token.content, token.children = "text", token.content, None
+            else:
+                token.attrSet("src", src)
+        kept.append(token)
+    if dropped_links:
+        kept = _drop_unlinked_closers(kept)
+    return kept
+
+
+class _Placeholder:
+    """Marks a removed ``link_open`` so its matching ``link_close`` goes too."""
+
+    def __init__(self, token):
+        self.level = token.level
+
+
+def _drop_unlinked_closers(tokens):
+    result, stack = [], []
+    for token in tokens:
+        if isinstance(token, _Placeholder):
+            stack.append(False)
+            continue
+        if token.type == "link_open":
+            stack.append(True)
+        elif token.type == "link_close":
+            if not stack.pop():
+                continue
+        result.append(token)
+    return result
+
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown.enable("table").enable("strikethrough")
+_cleaner = nh3.Cleaner(
+    tags=BODY_TAGS,
+    attributes=BODY_ATTRIBUTES,
+    url_schemes=set(BODY_LINK_SCHEMES),
+    # A relative link in an upstream body would point into our own site.
+    url_relative="deny",
+    attribute_filter=_body_url_filter,
+    link_rel="nofollow noopener noreferrer",
+    set_tag_attribute_values={"img": {"loading": "lazy"}},
+)
+
+
+@lru_cache(maxsize=2048)
+def render_markdown(source):
+    """The markdown ``source`` of a body as sanitised HTML, safe to insert in a page.
+
+    Raw HTML is off in the renderer and the result goes through nh3 anyway:
+    the allow-list, not the renderer's escaping, is what keeps scripts,
+    event handlers and foreign URL schemes out. Bodies repeat across requests,
+    so results are memoised (the function is pure).
+    """
+    if not source:
+        return mark_safe("")
+    env = {}
+    tokens = _prepare(_markdown.parse(source, env))
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
+    # The sanitiser's output is the one thing we trust as markup.
+    return mark_safe(_cleaner.clean(html))  # noqa: S308
+
+
+def json_ld(data):
+    """``data`` as a ``<script type="application/ld+json">`` element, escaped like json_script."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+        _JSON_SCRIPT_ESCAPES
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+# XML 1.0 cannot carry C0 controls other than tab, newline and carriage return,
+# nor U+FFFE/U+FFFF; a title holding one would make a whole feed unreadable.
+_XML_INVALID = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+
+
+def xml_text(value):
+    """``value`` as text without the characters XML 1.0 forbids (for feeds and sitemaps)."""
+    return str(value).translate(_XML_INVALID) if value is not None else ""

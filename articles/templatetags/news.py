@@ -1,0 +1,26 @@
+"""Template helpers for the public site: checked URLs and the site's name."""
+
+from django import template
+from django.conf import settings
+
+from .. import rendering
+
+register = template.Library()
+
+
+@register.filter
+def web_url(value):
+    """An http(s) URL made safe for an attribute, or ``""`` (so the template drops the link)."""
+    return rendering.web_url(value)
+
+
+@register.filter
+def xml_text(value):
+    """Text without the control characters XML 1.0 cannot carry."""
+    return rendering.xml_text(value)
+
+
+@register.simple_tag
+def site_name():
+    """The site's display name (``SITE_NAME``)."""
+    return getattr(settings, "SITE_NAME", "Newsroom")
