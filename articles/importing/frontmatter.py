@@ -247,21 +247,26 @@ def _check_events(loader, yaml_text, first_line):
         if cls is ScalarEvent:
             nodes += 1
             if event.tag is not None and event.tag not in _SCALAR_TAGS:
-                _forbidden_tag(event, "a scalar", yaml_text, first_line)
+                _event_error(
+                    yaml_text, first_line, event, "yaml_forbidden_tag", _tag_problem(event)
+                )
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
-                raise ArticleFileError(
+                _event_error(
+                    yaml_text,
+                    first_line,
+                    event,
                     "yaml_limits",
                     f"front matter is nested more than {MAX_DEPTH} levels deep",
-                    line=_line_at(yaml_text, event.start_mark.index, first_line),
                 )
             if event.tag is not None and event.tag != (
                 MAP_TAG if cls is MappingStartEvent else SEQ_TAG
             ):
-                kind = "a mapping" if cls is MappingStartEvent else "a sequence"
-                _forbidden_tag(event, kind, yaml_text, first_line)
+                _event_error(
+                    yaml_text, first_line, event, "yaml_forbidden_tag", _tag_problem(event)
+                )
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             depth -= 1
         elif cls is AliasEvent:
@@ -280,15 +285,72 @@ def _check_events(loader, yaml_text, first_line):
             raise ArticleFileError("yaml_limits", f"front matter has more than {MAX_NODES:,} nodes")
 
 
-def _forbidden_tag(event, where, yaml_text, first_line):
+def _tag_problem(event):
     tag = event.tag
     shown = "!!" + tag[len(YAML_TAG_PREFIX) :] if tag.startswith(YAML_TAG_PREFIX) else tag
-    raise ArticleFileError(
-        "yaml_forbidden_tag",
+    where = {
+        ScalarEvent: "a scalar",
+        MappingStartEvent: "a mapping",
+        SequenceStartEvent: "a list",
+    }[event.__class__]
+    return (
         f"tag {_shorten(shown)} is not allowed on {where}; allowed tags are "
-        "!!str !!int !!float !!bool !!null !!timestamp (scalars), !!seq and !!map",
+        "!!str !!int !!float !!bool !!null !!timestamp (scalars), !!seq and !!map"
+    )
+
+
+def _event_error(yaml_text, first_line, event, kind, message):
+    raise ArticleFileError(
+        kind,
+        message,
+        field=_event_path(yaml_text, event),
         line=_line_at(yaml_text, event.start_mark.index, first_line),
     )
+
+
+def _event_path(yaml_text, target):
+    """The field path of the node behind event ``target``, found by replaying the events.
+
+    Only runs when reporting an error, so the first pass stays free of
+    path bookkeeping. Events are replayed only up to the target, so this is
+    as safe as the first pass on deep input.
+    """
+    get_event = _Loader(yaml_text).get_event
+    target_key = (target.__class__, target.start_mark.index)
+    # One frame per open collection: [path, is_mapping, key or next index, expecting a key]
+    stack = []
+    try:
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is StreamEndEvent:
+                return ""
+            if cls is MappingEndEvent or cls is SequenceEndEvent:
+                stack.pop()
+                continue
+            if cls not in (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent):
+                continue
+            path = ""
+            if stack:
+                frame = stack[-1]
+                if not frame[1]:
+                    path = f"{frame[0]}[{frame[2]}]"
+                    frame[2] += 1
+                elif frame[3]:  # a key: report the mapping it belongs to
+                    path = frame[0]
+                    frame[2] = event.value if cls is ScalarEvent else "?"
+                    frame[3] = False
+                else:
+                    path = _join_field(frame[0], frame[2])
+                    frame[3] = True
+            if (cls, event.start_mark.index) == target_key:
+                return path
+            if cls is MappingStartEvent:
+                stack.append([path, True, None, True])
+            elif cls is SequenceStartEvent:
+                stack.append([path, False, 0, False])
+    except yaml.YAMLError:
+        return ""
 
 
 class _GraphCheck:
@@ -300,6 +362,10 @@ class _GraphCheck:
     met again while it is still being visited refers to itself: its expansion
     is infinite, which is a limit error too. Recursion is bounded by
     ``MAX_DEPTH`` because depth is checked before descending.
+
+    Mappings with merge keys (or repeated keys) are rewritten in place, as
+    PyYAML's constructor does, after their counts are taken: the limits
+    count the document as written, with aliases expanded.
     """
 
     def __init__(self, yaml_text, first_line):
@@ -313,14 +379,17 @@ class _GraphCheck:
         self._visit(root, 1)
 
     def _visit(self, node, depth):
+        """``(count, height)`` of the collection ``node`` met at ``depth``, aliases expanded.
+
+        The caller checks the limits on the result, so an error names the
+        place where the limit is crossed, even through an alias.
+        """
         memo = self.memo
         key = id(node)
         if key in memo:
             done = memo[key]
             if done is None:
                 self._fail("yaml_limits", "an alias refers to a collection that contains it", node)
-            if depth + done[1] - 1 > MAX_DEPTH:
-                self._too_deep(node)
             return done
         memo[key] = None  # in progress
         count = height = 1
@@ -337,33 +406,58 @@ class _GraphCheck:
                 if value_node.__class__ is ScalarNode:
                     count += 2
                 else:
-                    if depth == MAX_DEPTH:
-                        self._too_deep(value_node)
-                    sub_count, sub_height = self._visit(value_node, depth + 1)
+                    place = key_node.value
+                    sub_count, sub_height = self._visit_child(node, value_node, place, depth)
                     count += 1 + sub_count
                     if sub_height >= height:
                         height = sub_height + 1
+                    if count > MAX_NODES:
+                        self._too_many(node, value_node, place)
             if merges or len({key_node.value for key_node, _ in pairs}) != len(pairs):
                 node.value = self._merged_pairs(node)
         else:
-            for item in node.value:
+            for index, item in enumerate(node.value):
                 if item.__class__ is ScalarNode:
                     count += 1
                 else:
-                    if depth == MAX_DEPTH:
-                        self._too_deep(item)
-                    sub_count, sub_height = self._visit(item, depth + 1)
+                    sub_count, sub_height = self._visit_child(node, item, index, depth)
                     count += sub_count
                     if sub_height >= height:
                         height = sub_height + 1
+                    if count > MAX_NODES:
+                        self._too_many(node, item, index)
         if count > MAX_NODES:
-            self._fail(
-                "yaml_limits",
-                f"front matter has more than {MAX_NODES:,} nodes once aliases are expanded",
-                node,
-            )
+            self._too_many(node)
         memo[key] = done = (count, height)
         return done
+
+    def _visit_child(self, parent, child, place, depth):
+        """Visit the collection at ``place`` (key or index) in ``parent`` and check its depth."""
+        # Checked before descending too, so recursion never goes past MAX_DEPTH.
+        if depth == MAX_DEPTH:
+            self._too_deep(parent, child, place)
+        done = self._visit(child, depth + 1)
+        if depth + done[1] > MAX_DEPTH:
+            self._too_deep(parent, child, place)
+        return done
+
+    def _too_deep(self, parent, child, place):
+        self._fail(
+            "yaml_limits",
+            f"front matter is nested more than {MAX_DEPTH} levels deep once aliases are expanded",
+            child,
+            parent,
+            place,
+        )
+
+    def _too_many(self, node, child=None, place=None):
+        self._fail(
+            "yaml_limits",
+            f"front matter has more than {MAX_NODES:,} nodes once aliases are expanded",
+            node if child is None else child,
+            None if child is None else node,
+            place,
+        )
 
     def _merged_pairs(self, node):
         """The pairs of a mapping with merge keys applied; rejects duplicates.
@@ -382,7 +476,8 @@ class _GraphCheck:
                     "yaml_duplicate_key",
                     f"key {_shorten(key_node.value)} appears more than once in this mapping",
                     key_node,
-                    parent=node,
+                    node,
+                    key_node.value,
                 )
             else:
                 own[key_node.value] = (key_node, value_node)
@@ -404,17 +499,18 @@ class _GraphCheck:
             "yaml_syntax", "a merge key (<<) needs a mapping or a list of mappings", value_node
         )
 
-    def _too_deep(self, node):
-        self._fail(
-            "yaml_limits",
-            f"front matter is nested more than {MAX_DEPTH} levels deep once aliases are expanded",
-            node,
-        )
+    def _fail(self, kind, message, node, parent=None, place=None):
+        """Raise ``kind`` at ``node``, named by its ``place`` (key or index) in ``parent`` if given.
 
-    def _fail(self, kind, message, node, parent=None):
-        field = _path_to(self.root, parent if parent is not None else node)
-        if parent is not None:
-            field = _join_field(field, node.value)
+        An aliased node has several places; the one in ``parent`` is the one
+        that broke the rule.
+        """
+        if parent is None:
+            field = _path_to(self.root, node)
+        elif isinstance(place, int):
+            field = f"{_path_to(self.root, parent)}[{place}]"
+        else:
+            field = _join_field(_path_to(self.root, parent), place)
         raise ArticleFileError(
             kind,
             message,
