@@ -1,0 +1,106 @@
+"""Untrusted text becomes safe output: URLs, markdown bodies, JSON-LD, XML text."""
+
+import json
+
+import pytest
+
+from articles.rendering import json_ld, render_markdown, web_url, xml_text
+
+from .pages import assert_inert
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "mailto:desk@example.com",
+        "//evil.example/x",
+        "/relative/path",
+        "www.example.com/page",
+        "https://",
+        "",
+        None,
+    ],
+)
+def test_only_absolute_http_urls_survive(url):
+    assert web_url(url) == ""
+
+
+def test_http_and_https_urls_are_kept():
+    assert web_url("https://example.com/a?b=1&c=2#d") == "https://example.com/a?b=1&c=2#d"
+    assert web_url(" HTTP://Example.com/ ") == "HTTP://Example.com/"
+
+
+def test_characters_invalid_in_a_url_are_percent_encoded():
+    assert web_url('https://example.com/a?q="<b>" c') == "https://example.com/a?q=%22%3Cb%3E%22%20c"
+    assert web_url("https://example.com/café") == "https://example.com/caf%C3%A9"
+
+
+def test_markdown_renders_structure_and_shifts_headings_below_the_page_h1():
+    html = render_markdown("# Title\n\n## Part\n\nSome **bold** text.\n\n- one\n- two\n\n> quoted")
+    assert "<h2>Title</h2>" in html
+    assert "<h3>Part</h3>" in html
+    assert "<strong>bold</strong>" in html
+    assert "<li>one</li>" in html
+    assert "<blockquote>" in html
+    assert "<h1" not in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="https://ok.example" onclick="alert(1)">x</a>',
+        "[click](javascript:alert(1))",
+        "[click](JAVASCRIPT:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        "![pic](javascript:alert(1))",
+        "![pic](data:image/svg+xml;base64,PHN2Zz4=)",
+        '<iframe src="https://evil.example"></iframe>',
+        "<style>body{display:none}</style>",
+    ],
+)
+def test_hostile_markdown_comes_out_inert(source):
+    assert_inert(render_markdown(source), allow_script_types=())
+
+
+def test_body_links_keep_http_and_mailto_but_drop_relative_and_other_schemes():
+    html = render_markdown(
+        "[web](https://example.com/x) [mail](mailto:desk@example.com) [local](/admin/) [ftp](ftp://x.example/f)"
+    )
+    assert '<a href="https://example.com/x"' in html
+    assert '<a href="mailto:desk@example.com"' in html
+    assert "/admin/" not in html
+    assert "ftp://" not in html
+    # The words stay, as text.
+    assert "local" in html and "ftp" in html
+
+
+def test_body_images_need_an_http_source_and_never_come_out_without_one():
+    html = render_markdown("![ok](https://img.example/a.png) ![bad](ftp://x/y.png)")
+    assert '<img src="https://img.example/a.png" alt="ok"' in html
+    assert html.count("<img") == 1
+
+
+def test_external_body_links_do_not_pass_authority_or_the_opener():
+    html = render_markdown("[web](https://example.com/x)")
+    assert 'rel="nofollow noopener noreferrer"' in html
+
+
+def test_empty_body_renders_nothing():
+    assert render_markdown("") == ""
+
+
+def test_json_ld_cannot_close_its_script_element():
+    out = json_ld({"headline": "</script><script>alert(1)</script><!--"})
+    inner = out.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert "</script" not in inner and "<!--" not in inner
+    assert json.loads(inner)["headline"] == "</script><script>alert(1)</script><!--"
+
+
+def test_xml_text_removes_only_what_xml_forbids():
+    assert xml_text("a\x00b\x01c\td\ne\u202bf\ufffe") == "abc\td\ne\u202bf"
