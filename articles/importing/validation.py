@@ -134,17 +134,22 @@ def _missing(node, field, key):
     raise _Invalid("missing_field", path, f"{path} is required but missing", node)
 
 
+def _is_absent(node):
+    """Null or empty text: "absent" whatever type the field has."""
+    return node.__class__ is ScalarNode and (node.tag == NULL_TAG or not node.value.strip())
+
+
 def _sequence(node, field):
-    """The items of a list node, or None for null; anything else is invalid_type."""
+    """The items of a list node, or None when absent; anything else is invalid_type."""
     if node.__class__ is SequenceNode:
         return node.value
-    if node.__class__ is ScalarNode and node.tag == NULL_TAG:
+    if _is_absent(node):
         return None
     raise _Invalid("invalid_type", field, f"{field} must be a list, not {_describe(node)}", node)
 
 
 def _provider(node, field):
-    if node.__class__ is ScalarNode and node.tag == NULL_TAG:
+    if _is_absent(node):
         return None
     return _read_object(node, field, _PROVIDER)
 
@@ -251,19 +256,18 @@ def _domain(node, field):
 
 def _int_between(low, high):
     def read(node, field):
-        if node.__class__ is ScalarNode:
-            if node.tag == NULL_TAG:
-                return None
-            if node.tag == INT_TAG:
-                value = _yaml_int(node, field)
-                if low <= value <= high:
-                    return value
-                raise _Invalid(
-                    "invalid_value",
-                    field,
-                    f"{field} must be from {low:,} to {high:,}, got {value:,}",
-                    node,
-                )
+        if node.__class__ is ScalarNode and node.tag == INT_TAG:
+            value = _yaml_int(node, field)
+            if low <= value <= high:
+                return value
+            raise _Invalid(
+                "invalid_value",
+                field,
+                f"{field} must be from {low:,} to {high:,}, got {value:,}",
+                node,
+            )
+        if _is_absent(node):
+            return None
         raise _Invalid(
             "invalid_type", field, f"{field} must be an integer, not {_describe(node)}", node
         )
@@ -272,11 +276,10 @@ def _int_between(low, high):
 
 
 def _bool(node, field):
-    if node.__class__ is ScalarNode:
-        if node.tag == NULL_TAG:
-            return None
-        if node.tag == BOOL_TAG:
-            return _yaml_bool(node, field)
+    if node.__class__ is ScalarNode and node.tag == BOOL_TAG:
+        return _yaml_bool(node, field)
+    if _is_absent(node):
+        return None
     raise _Invalid(
         "invalid_type",
         field,
