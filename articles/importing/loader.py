@@ -1,0 +1,496 @@
+"""Write parsed article files to the database, fast and all-or-nothing per file.
+
+The importer works in chunks of files:
+
+1. read each file and hash its bytes; files whose hash matches an article's
+   ``source_hash`` are unchanged and skipped before any YAML is parsed;
+2. parse and validate the rest (in worker processes for big runs, so parsing
+   the next chunk overlaps with writing this one);
+3. write the chunk's valid articles with bulk queries in one transaction.
+   Validation happened before, so a write only fails on an unexpected
+   database error; then the chunk is retried file by file, each in its own
+   transaction, and only the failing file is rejected.
+
+Nothing here knows about management commands or HTTP: the command and the
+admin upload call ``import_paths`` / ``import_sources`` and present the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+
+from providers.models import Provider
+
+from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
+from .data import ArticleData
+from .errors import ArticleFileError
+from .parsing import parse_article
+from .serialize import related_to_mapping
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
+MAX_FILE_BYTES = 1_048_576
+CHUNK_SIZE = 500
+# Below this many files to parse, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 400
+# Rejections kept on the ImportRun row; the full list goes to --report.
+MAX_STORED_REJECTIONS = 1000
+
+CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+
+# Article columns a re-import refreshes. Editorial state (status, schedule,
+# embargo) is deliberately absent: the file decides it only at creation.
+CONTENT_FIELDS = [
+    "title",
+    "excerpt",
+    "body",
+    "category",
+    "type",
+    "published_at",
+    "original_url",
+    "amp_url",
+    "cdn_amp_url",
+    "quality",
+    "heat",
+    "provider",
+    "secured",
+    "extra",
+    "provider_extra",
+    "source_hash",
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to import: where it came from and its bytes (None if too large)."""
+
+    path: str
+    data: bytes | None
+    digest: str = ""
+
+    @classmethod
+    def read(cls, path):
+        path = str(path)
+        # Check the size before reading: a huge file is never loaded into memory.
+        if os.stat(path).st_size > MAX_FILE_BYTES:
+            return cls(path, None)
+        data = Path(path).read_bytes()
+        return cls.from_bytes(path, data)
+
+    @classmethod
+    def from_bytes(cls, path, data):
+        if len(data) > MAX_FILE_BYTES:
+            return cls(path, None)
+        return cls(path, data, hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: str
+    outcome: str
+    article_id: int | None = None
+    error: ArticleFileError | None = None
+
+    def as_dict(self):
+        entry = {"path": self.path, "outcome": self.outcome}
+        if self.error is not None:
+            entry.update(self.error.as_dict())
+        else:
+            entry["article_id"] = self.article_id
+        return entry
+
+
+@dataclass
+class ImportResult:
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+    rejections: list[ArticleFileError] = field(default_factory=list)
+
+    @property
+    def files_per_second(self):
+        return self.seen / self.seconds if self.seconds else 0.0
+
+    def count(self, outcome: FileOutcome):
+        self.seen += 1
+        setattr(self, outcome.outcome, getattr(self, outcome.outcome) + 1)
+        if outcome.error is not None:
+            self.rejections.append(outcome.error)
+
+    def summary(self):
+        verb = "would be " if self.dry_run else ""
+        return (
+            f"{self.seen} files: {verb}{self.created} created, {verb}{self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.rejected} rejected "
+            f"in {self.seconds:.2f}s ({self.files_per_second:.0f} files/s)"
+        )
+
+
+def find_article_files(paths: Iterable[str | Path]) -> Iterator[str]:
+    """Files to import under ``paths`` (files as given, directories recursively, sorted)."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith("."):
+                        yield os.path.join(root, name)
+        else:
+            yield str(path)
+
+
+def import_paths(paths, **options) -> ImportResult:
+    """Import every article file under ``paths``; see ``import_sources``."""
+    return import_sources((Source.read(p) for p in find_article_files(paths)), **options)
+
+
+def import_sources(
+    sources: Iterable[Source],
+    *,
+    dry_run: bool = False,
+    user=None,
+    origin: str = "command",
+    on_file: Callable[[FileOutcome], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    parallel: bool | None = None,
+) -> ImportResult:
+    """Import files, each all-or-nothing; one bad file never stops the rest.
+
+    ``on_file`` is called once per file with its outcome (for progress bars
+    and reports), so nothing per file needs to be kept in memory here.
+    """
+    started = time.monotonic()
+    result = ImportResult(dry_run=dry_run)
+    run = ImportRun(source=origin, user=user)
+    importer = _ChunkImporter(dry_run=dry_run, parallel=parallel)
+    try:
+        for chunk in _chunks(sources, chunk_size):
+            for outcome in importer.run(chunk):
+                result.count(outcome)
+                if on_file is not None:
+                    on_file(outcome)
+        importer.finish()
+    finally:
+        importer.close()
+    result.seconds = time.monotonic() - started
+    if not dry_run:
+        _record_run(run, result)
+    return result
+
+
+def _record_run(run, result):
+    run.finished_at = timezone.now()
+    for name in ("seen", "created", "updated", "unchanged", "rejected"):
+        setattr(run, name, getattr(result, name))
+    run.rejections = [e.as_dict() for e in result.rejections[:MAX_STORED_REJECTIONS]]
+    run.save()
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parse(source: Source):
+    """Parse one file; runs in a worker process for large imports."""
+    try:
+        return parse_article(source.data, source.path)
+    except ArticleFileError as error:
+        return error
+
+
+def _too_large(source):
+    return ArticleFileError(
+        "too_large", f"the file is larger than {MAX_FILE_BYTES:,} bytes", path=source.path
+    )
+
+
+class _ChunkImporter:
+    """Holds the worker pool and the state that spans chunks."""
+
+    def __init__(self, *, dry_run, parallel):
+        self.dry_run = dry_run
+        self.parallel = parallel
+        self.pool = None
+        # webUrls created in this run, resolved against older Related rows at the end.
+        self.new_urls: list[str] = []
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def _parse_all(self, sources):
+        use_pool = (
+            self.parallel if self.parallel is not None else len(sources) >= PARALLEL_THRESHOLD
+        )
+        if not use_pool:
+            return [_parse(s) for s in sources]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=max(2, os.cpu_count() or 1))
+        return list(self.pool.map(_parse, sources, chunksize=25))
+
+    def run(self, chunk: list[Source]) -> list[FileOutcome]:
+        outcomes: dict[int, FileOutcome] = {}
+        known = set(
+            Article.objects.filter(
+                source_hash__in={s.digest for s in chunk if s.digest}
+            ).values_list("source_hash", flat=True)
+        )
+        to_parse = []
+        for index, source in enumerate(chunk):
+            if source.data is None:
+                outcomes[index] = FileOutcome(source.path, REJECTED, error=_too_large(source))
+            elif source.digest in known:
+                outcomes[index] = FileOutcome(source.path, UNCHANGED)
+            else:
+                to_parse.append(index)
+
+        parsed = []
+        for index, value in zip(
+            to_parse, self._parse_all([chunk[i] for i in to_parse]), strict=True
+        ):
+            if isinstance(value, ArticleFileError):
+                outcomes[index] = FileOutcome(chunk[index].path, REJECTED, error=value)
+            else:
+                parsed.append((index, chunk[index], value))
+
+        # Two files of one chunk with the same webUrl: write them in file order,
+        # in separate batches, so the later file wins as it would one by one.
+        while parsed:
+            batch, seen_urls, rest = [], set(), []
+            for item in parsed:
+                (rest if item[2].web_url in seen_urls else batch).append(item)
+                seen_urls.add(item[2].web_url)
+            for index, outcome in self._write(batch):
+                outcomes[index] = outcome
+            parsed = rest
+        return [outcomes[i] for i in range(len(chunk))]
+
+    def _write(self, batch):
+        if self.dry_run:
+            return self._predict(batch)
+        try:
+            with transaction.atomic():
+                return _write_articles(batch, self.new_urls)
+        except DatabaseError:
+            # Unexpected: retry one by one so only the offending file is rejected.
+            pass
+        results = []
+        for item in batch:
+            try:
+                with transaction.atomic():
+                    results.extend(_write_articles([item], self.new_urls))
+            except DatabaseError as exc:
+                error = ArticleFileError(
+                    "invalid_value", f"the database refused the article: {exc}", path=item[1].path
+                )
+                results.append((item[0], FileOutcome(item[1].path, REJECTED, error=error)))
+        return results
+
+    def _predict(self, batch):
+        existing = set(
+            Article.objects.filter(web_url__in=[a.web_url for _, _, a in batch]).values_list(
+                "web_url", flat=True
+            )
+        )
+        return [
+            (index, FileOutcome(source.path, UPDATED if a.web_url in existing else CREATED))
+            for index, source, a in batch
+        ]
+
+    def finish(self):
+        """Link related items of earlier imports to the articles this run created."""
+        if self.dry_run or not self.new_urls:
+            return
+        for urls in _chunks(self.new_urls, 500):
+            resolve_related(urls)
+
+
+def resolve_related(web_urls):
+    """Point unresolved related items whose webUrl is in ``web_urls`` at our articles."""
+    Related.objects.filter(target__isnull=True, web_url__in=web_urls).update(
+        target=Subquery(Article.objects.filter(web_url=OuterRef("web_url")).values("pk")[:1])
+    )
+
+
+def _write_articles(batch, new_urls):
+    """Create or update the articles of ``batch`` with bulk queries; returns outcomes."""
+    articles_data = [a for _, _, a in batch]
+    providers = _providers_for(articles_data)
+    topics = _topics_for(articles_data)
+    existing = {
+        a.web_url: a for a in Article.objects.filter(web_url__in=[a.web_url for a in articles_data])
+    }
+
+    to_create, to_update, outcomes = [], [], []
+    for index, source, data in batch:
+        article = existing.get(data.web_url)
+        if article is None:
+            article = Article(
+                web_url=data.web_url,
+                slug=Article.slug_for(data.title, data.web_url),
+                status=Article.Status.PUBLISHED if data.published else Article.Status.DRAFT,
+            )
+            to_create.append(article)
+            outcome = CREATED
+        else:
+            article.version += 1
+            to_update.append(article)
+            outcome = UPDATED
+        _fill(article, data, providers[data.provider.domain], source.digest)
+        outcomes.append((index, source, outcome, article, data))
+
+    if to_create:
+        Article.objects.bulk_create(to_create)
+        new_urls.extend(a.web_url for a in to_create)
+    if to_update:
+        Article.objects.bulk_update(to_update, CONTENT_FIELDS + ["version", "updated_at"])
+        updated_ids = [a.pk for a in to_update]
+        Image.objects.filter(article_id__in=updated_ids).delete()
+        Related.objects.filter(article_id__in=updated_ids).delete()
+        TaggedArticle.objects.filter(content_object_id__in=updated_ids).delete()
+
+    _write_children(outcomes, topics)
+    return [
+        (index, FileOutcome(source.path, outcome, article.pk))
+        for index, source, outcome, article, _ in outcomes
+    ]
+
+
+def _fill(article, data: ArticleData, provider, digest):
+    article.title = data.title
+    article.excerpt = data.excerpt
+    article.body = data.body
+    article.category = data.category
+    article.type = data.type
+    article.published_at = data.published_at
+    article.original_url = data.original_url
+    article.amp_url = data.amp_url
+    article.cdn_amp_url = data.cdn_amp_url
+    article.quality = data.quality
+    article.heat = data.heat
+    article.provider = provider
+    article.secured = data.secured
+    article.extra = data.extra
+    article.provider_extra = data.provider.extra
+    article.source_hash = digest
+    article.updated_at = timezone.now()
+
+
+def _write_children(outcomes, topics):
+    images, related, tagged = [], [], []
+    target_ids = dict(
+        Article.objects.filter(
+            web_url__in={r.web_url for *_, data in outcomes for r in data.related}
+        ).values_list("web_url", "pk")
+    )
+    for _, _, _, article, data in outcomes:
+        images.extend(
+            Image(
+                article=article,
+                position=position,
+                url=image.url,
+                width=image.width,
+                height=image.height,
+                is_cached=image.is_cached,
+                title=image.title,
+                attribution=image.attribution,
+                extra=image.extra,
+            )
+            for position, image in enumerate(data.images)
+        )
+        related.extend(
+            Related(
+                article=article,
+                position=position,
+                title=item.title,
+                web_url=item.web_url,
+                excerpt=item.excerpt,
+                published_at=item.published_at,
+                provider_name=item.provider.name if item.provider else None,
+                provider_domain=item.provider.domain if item.provider else None,
+                data=related_to_mapping(item),
+                target_id=target_ids.get(item.web_url),
+            )
+            for position, item in enumerate(data.related)
+        )
+        tagged.extend(
+            TaggedArticle(content_object=article, tag=topics[Topic.key_for(name)])
+            for name in data.topics
+        )
+    Image.objects.bulk_create(images)
+    Related.objects.bulk_create(related)
+    TaggedArticle.objects.bulk_create(tagged)
+
+
+def _providers_for(articles_data) -> dict[str, Provider]:
+    """Providers by domain, creating missing ones with the first-seen name."""
+    wanted = {}
+    for data in articles_data:
+        wanted.setdefault(data.provider.domain, data.provider.name)
+    found = {p.domain: p for p in Provider.objects.filter(domain__in=wanted)}
+    missing = [d for d in wanted if d not in found]
+    if missing:
+        slugs = _unique_slugs(Provider, {d: Provider.slug_for_domain(d) for d in missing})
+        created = Provider.objects.bulk_create(
+            Provider(name=wanted[d], domain=d, slug=slugs[d]) for d in missing
+        )
+        found.update((p.domain, p) for p in created)
+    return found
+
+
+def _topics_for(articles_data) -> dict[str, Topic]:
+    """Topics by case-folded key, creating missing ones with the first-seen spelling."""
+    wanted = {}
+    for data in articles_data:
+        for name in data.topics:
+            wanted.setdefault(Topic.key_for(name), name)
+    found = {t.key: t for t in Topic.objects.filter(key__in=wanted)}
+    missing = [k for k in wanted if k not in found]
+    if missing:
+        slugs = _unique_slugs(
+            Topic, {k: slugify(wanted[k], allow_unicode=True)[:90] or "topic" for k in missing}
+        )
+        created = Topic.objects.bulk_create(
+            Topic(name=wanted[k], key=k, slug=slugs[k]) for k in missing
+        )
+        found.update((t.key, t) for t in created)
+    return found
+
+
+def _unique_slugs(model, proposed: dict) -> dict:
+    """Make proposed slugs unique against the table and each other (``x``, ``x-2``...)."""
+    taken = set(
+        model.objects.filter(slug__in=set(proposed.values())).values_list("slug", flat=True)
+    )
+    result = {}
+    for key, base in proposed.items():
+        slug, n = base, 1
+        # Collisions are rare (new providers and topics only), so a query each is fine.
+        while slug in taken or (n > 1 and model.objects.filter(slug=slug).exists()):
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        result[key] = slug
+    return result
