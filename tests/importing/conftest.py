@@ -5,6 +5,8 @@ Field values are written as raw YAML text, so each test decides the quoting:
 text "yes"), ``parse_fields(quality='"38"')`` writes a quoted string.
 """
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,31 @@ def rejected(text, kind, field=""):
 def rejected_fields(kind, field, **fields):
     """Assert ``front_matter(**fields)`` is rejected with ``kind`` at ``field``."""
     return rejected(front_matter(**fields), kind, field)
+
+
+GENERATOR = SAMPLE_DIR.parents[1] / "tools" / "gen_corpus.py"
+
+
+@pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory):
+    """150 files from the shared deterministic generator (all valid by construction)."""
+    if not GENERATOR.exists():
+        pytest.skip("shared/tools/gen_corpus.py is not available")
+    out = tmp_path_factory.mktemp("generated")
+    subprocess.run(
+        [
+            sys.executable,
+            str(GENERATOR),
+            "--count",
+            "150",
+            "--out",
+            str(out),
+            "--seed",
+            "7",
+            "--jobs",
+            "1",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return sorted(out.glob("*.md"))

@@ -498,6 +498,7 @@ def test_without_libyaml_every_sample_parses_the_same(pure_python_yaml):
         ("x: [1, 2", "yaml_syntax"),
         ("x: \x07", "yaml_syntax"),
     ],
+    ids=["alias-bomb", "deep", "self-reference", "duplicate", "python-tag", "syntax", "control"],
 )
 def test_without_libyaml_the_same_problems_are_found(pure_python_yaml, extra, kind):
     with pytest.raises(ArticleFileError) as caught:

@@ -193,3 +193,9 @@ def test_every_error_kind_is_reachable():
         with pytest.raises(ArticleFileError) as caught:
             parse_article(data)
         assert caught.value.kind == kind
+
+
+def test_every_generated_file_parses(generated_corpus):
+    assert len(generated_corpus) == 150
+    for path in generated_corpus:
+        assert read_article(path).web_url.startswith("https://")
