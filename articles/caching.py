@@ -123,8 +123,10 @@ def public_page(max_age=0, *, cache_control=None):
                     f"{PAGE_KEY_PREFIX}:{digest}", view, request, args, kwargs
                 )
             if response.status_code in (200, 304):
-                response.headers.setdefault("ETag", etag)
-                response.headers.setdefault("Last-Modified", http_date(last_modified))
+                # Ours replace the views' own (a feed's newest item date would go
+                # backwards when that item is withdrawn).
+                response.headers["ETag"] = etag
+                response.headers["Last-Modified"] = http_date(last_modified)
             patch_cache_control(response, public=True, max_age=max_age, **(cache_control or {}))
             if max_age == 0:
                 patch_cache_control(response, must_revalidate=True)

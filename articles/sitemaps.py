@@ -8,10 +8,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from providers.models import Provider
 
@@ -24,8 +26,17 @@ NEWS_WINDOW = timedelta(days=2)
 NEWS_MAX_URLS = 1_000
 
 
-class ArticleSitemap(Sitemap):
+class Section(Sitemap):
+    """A sitemap section that counts its items once per request, not on every page lookup."""
+
     limit = MAX_URLS
+
+    @cached_property
+    def paginator(self):
+        return Paginator(self._items(), self.limit)
+
+
+class ArticleSitemap(Section):
 
     def items(self):
         return Article.objects.live().only("slug", "updated_at", "published_at")
@@ -34,8 +45,7 @@ class ArticleSitemap(Sitemap):
         return max(item.updated_at, item.published_at)
 
 
-class TopicSitemap(Sitemap):
-    limit = MAX_URLS
+class TopicSitemap(Section):
 
     def items(self):
         live = TaggedArticle.objects.filter(
@@ -44,15 +54,14 @@ class TopicSitemap(Sitemap):
         return Topic.objects.filter(Exists(live)).order_by("pk").only("slug")
 
 
-class ProviderSitemap(Sitemap):
-    limit = MAX_URLS
+class ProviderSitemap(Section):
 
     def items(self):
         live = Article.objects.live().filter(provider=OuterRef("pk"))
         return Provider.objects.filter(Exists(live)).order_by("pk").only("slug")
 
 
-class PagesSitemap(Sitemap):
+class PagesSitemap(Section):
     """The front page and the indexes."""
 
     changefreq = "hourly"
@@ -73,12 +82,33 @@ SITEMAPS = {
 
 
 def sitemap_xml(request):
-    """One sitemap while every URL fits in one file, otherwise a sitemap index."""
+    """One sitemap while every URL fits in one file, otherwise a sitemap index.
+
+    Each section is read once, capped just past the limit, so the common case
+    costs one query per section and no counts; only a section that overflows
+    is counted, to know how many pages of it the index lists.
+    """
+    base = request.build_absolute_uri("/").rstrip("/")
     sections = {name: sitemap() for name, sitemap in SITEMAPS.items()}
-    counts = [section.paginator.count for section in sections.values()]
-    if sum(counts) <= MAX_URLS and all(s.paginator.num_pages <= 1 for s in sections.values()):
-        return sitemap_views.sitemap(request, sitemaps=sections)
-    return sitemap_views.index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap-section")
+    items = {name: list(section.items()[: section.limit + 1]) for name, section in sections.items()}
+    overflowing = [name for name, section in sections.items() if len(items[name]) > section.limit]
+    if not overflowing and sum(map(len, items.values())) <= MAX_URLS:
+        urlset = [
+            {
+                "location": base + section.location(item),
+                "lastmod": section.lastmod(item) if hasattr(section, "lastmod") else None,
+                "changefreq": getattr(section, "changefreq", None),
+            }
+            for name, section in sections.items()
+            for item in items[name]
+        ]
+        return render(request, "sitemap.xml", {"urlset": urlset}, content_type="application/xml")
+    index = []
+    for name, section in sections.items():
+        pages = section.paginator.num_pages if name in overflowing else 1
+        location = base + reverse("sitemap-section", kwargs={"section": name})
+        index += [{"location": location + (f"?p={page}" if page > 1 else "")} for page in range(1, pages + 1)]
+    return render(request, "sitemap_index.xml", {"sitemaps": index}, content_type="application/xml")
 
 
 def sitemap_section(request, section):

@@ -412,8 +412,8 @@ def news_article_data(article, canonical, images, topics, modified):
         "headline": article.title,
         "url": canonical,
         "mainEntityOfPage": canonical,
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": (modified or article.published_at).isoformat(),
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(modified or article.published_at),
         "author": [provider],
         "publisher": provider,
         "image": [image.src for image in images],
@@ -426,6 +426,10 @@ def news_article_data(article, canonical, images, topics, modified):
     if topics:
         data["keywords"] = [topic.name for topic in topics]
     return data
+
+
+def _iso(moment):
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
 # --- Errors, robots.txt and health ---------------------------------------------------

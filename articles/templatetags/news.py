@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from .. import rendering
 
@@ -24,3 +25,11 @@ def xml_text(value):
 def site_name():
     """The site's display name (``SITE_NAME``)."""
     return getattr(settings, "SITE_NAME", "Newsroom")
+
+
+@register.filter
+def iso(value):
+    """An aware datetime in ISO 8601 to the second, as ``<time datetime>`` and sitemaps accept."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
