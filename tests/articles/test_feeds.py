@@ -1,0 +1,90 @@
+"""RSS and Atom feeds for the site, each topic and each provider: valid, live-only, inert."""
+
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+from .pages import HOSTILE, assert_inert
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = {"rss": ("/rss/", "rss20"), "atom": ("/atom/", "atom10")}
+
+
+def parse(client, url, version):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == version
+    return feed
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_site_feed_lists_only_live_articles_newest_first(client, make_article, kind):
+    url, version = FEEDS[kind]
+    older = make_article(title="Older", published_at=datetime(2024, 5, 1, tzinfo=UTC))
+    newer = make_article(title="Newer", published_at=datetime(2024, 5, 2, tzinfo=UTC), topics=["Space"])
+    make_article(title="Draft", status=Article.Status.DRAFT)
+    make_article(title="Killed", status=Article.Status.KILLED)
+    make_article(title="Scheduled", go_live_at=timezone.now() + timedelta(hours=1))
+    feed = parse(client, url, version)
+    assert [entry.title for entry in feed.entries] == ["Newer", "Older"]
+    entry = feed.entries[0]
+    assert entry.link == f"http://testserver{newer.get_absolute_url()}"
+    assert entry.author == newer.provider.name
+    assert [tag.term for tag in entry.tags] == ["Space"]
+    assert entry.published_parsed[:3] == (2024, 5, 2)
+    assert older.excerpt in feed.entries[1].summary
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_topic_feed_lists_live_articles_of_the_topic(client, make_article, kind):
+    make_article(title="On topic", topics=["Space"])
+    make_article(title="Off topic", topics=["Sport"])
+    make_article(title="Draft on topic", topics=["Space"], status=Article.Status.DRAFT)
+    feed = parse(client, f"/topics/space/{kind}/", FEEDS[kind][1])
+    assert [entry.title for entry in feed.entries] == ["On topic"]
+    assert "Space" in feed.feed.title
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_provider_feed_lists_live_articles_of_the_provider(client, make_article, make_provider, kind):
+    provider = make_provider(name="KTLA", slug="ktla-com")
+    make_article(title="Ours", provider=provider)
+    make_article(title="Theirs")
+    feed = parse(client, f"/providers/ktla-com/{kind}/", FEEDS[kind][1])
+    assert [entry.title for entry in feed.entries] == ["Ours"]
+
+
+def test_feeds_of_unknown_topics_and_providers_are_404(client, db):
+    assert client.get("/topics/nothing/rss/").status_code == 404
+    assert client.get("/providers/nothing/atom/").status_code == 404
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_hostile_text_reaches_feed_readers_as_text(client, make_article, kind):
+    url, version = FEEDS[kind]
+    make_article(title=HOSTILE + "\x01", excerpt=HOSTILE, topics=["<b>bold</b>"])
+    raw = client.get(url).content
+    assert b"<script" not in raw and b"<img" not in raw
+    entry = parse(client, url, version).entries[0]
+    # Titles arrive as plain text (shown as characters) or as HTML with no live tags.
+    if entry.title_detail.type == "text/plain":
+        assert entry.title == HOSTILE
+    else:
+        assert_inert(entry.title, allow_script_types=())
+        assert "alert(1)" in entry.title
+    assert entry.summary_detail.type == "text/html"
+    assert_inert(entry.summary, allow_script_types=())
+    assert [tag.term for tag in entry.tags] == ["<b>bold</b>"]
+
+
+def test_every_article_page_links_its_feeds(client, make_article):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert '<link rel="alternate" type="application/rss+xml" title="RSS: Latest news" href="/rss/">' in html
+    assert '<link rel="alternate" type="application/atom+xml" title="Atom: Latest news" href="/atom/">' in html

@@ -1,0 +1,125 @@
+"""Conditional GET, Cache-Control, and a page cache that never shows a withdrawn article."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from articles.caching import invalidate_public_pages
+from articles.models import Article
+
+from .pages import add_images
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_carry_validators_and_revalidate_on_every_view(client, make_article):
+    response = client.get(make_article().get_absolute_url())
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"]
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "must-revalidate"} <= cache_control
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize("url", ["/", "/topics/", "/providers/", "/rss/", "/atom/", "/sitemap.xml"])
+def test_list_feed_and_sitemap_responses_answer_304_when_unchanged(client, make_article, url):
+    make_article(topics=["Space"])
+    first = client.get(url)
+    assert first.status_code == 200
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    since = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_feeds_may_be_kept_a_few_minutes_and_crawler_files_longer(client, db):
+    assert "max-age=300" in client.get("/rss/")["Cache-Control"]
+    assert "max-age=3600" in client.get("/sitemap.xml")["Cache-Control"]
+    assert "max-age=86400" in client.get("/robots.txt")["Cache-Control"]
+
+
+def test_a_304_costs_no_query(client, make_article, django_assert_num_queries):
+    article = make_article()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    with django_assert_num_queries(0):
+        assert client.get(article.get_absolute_url(), headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_change_gives_every_page_a_new_etag(client, make_article):
+    article = make_article(title="Before")
+    etag = client.get(article.get_absolute_url())["ETag"]
+    article.title = "After"
+    article.save()
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "After" in response.content.decode()
+
+
+def test_changes_to_images_show_at_once(client, make_article):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    add_images(article, 1, url="https://img.example.com/new.jpg")
+    assert "https://img.example.com/new.jpg" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "status, code", [(Article.Status.UNPUBLISHED, 404), (Article.Status.DRAFT, 404), (Article.Status.KILLED, 410)]
+)
+def test_a_withdrawn_article_leaves_every_cached_page_at_once(client, make_article, status, code):
+    article = make_article(title="Soon withdrawn", topics=["Space"])
+    pages = [article.get_absolute_url(), "/", "/topics/space/", "/rss/", "/sitemap.xml"]
+    for url in pages:
+        assert "Soon withdrawn" in client.get(url).content.decode() or url == "/sitemap.xml"
+
+    article.status = status
+    article.save()
+
+    assert client.get(article.get_absolute_url()).status_code == code
+    for url in pages[1:]:
+        assert article.get_absolute_url() not in client.get(url).content.decode()
+
+
+def test_bulk_writers_make_pages_fresh_by_calling_invalidate(client, make_article):
+    article = make_article()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    # A queryset update sends no signal: the page stays cached until told.
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    assert client.get(article.get_absolute_url()).status_code == 200
+    invalidate_public_pages()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_go_live_and_expiry_show_without_any_write(client, make_article):
+    soon = timezone.now() + timedelta(seconds=1)
+    arriving = make_article(title="Arriving story", go_live_at=soon)
+    leaving = make_article(title="Leaving story", expire_at=soon)
+    front = client.get("/").content.decode()
+    assert "Leaving story" in front and "Arriving story" not in front
+    assert client.get(leaving.get_absolute_url()).status_code == 200
+
+    # The cached version lapses at the scheduled moment; nothing is written.
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.3)
+
+    front = client.get("/").content.decode()
+    assert "Arriving story" in front and "Leaving story" not in front
+    assert client.get(leaving.get_absolute_url()).status_code == 404
+    assert client.get(arriving.get_absolute_url()).status_code == 200
+
+
+def test_staff_pages_are_private_and_never_reach_readers(client, make_article, django_user_model):
+    article = make_article(title="Embargoed scoop", embargo_until=timezone.now() + timedelta(hours=1))
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(user)
+    staff_view = client.get(article.get_absolute_url())
+    assert staff_view.status_code == 200
+    assert "private" in staff_view["Cache-Control"]
+    client.logout()
+    reader_view = client.get(article.get_absolute_url())
+    assert reader_view.status_code == 404
+    assert "Embargoed scoop" not in reader_view.content.decode()

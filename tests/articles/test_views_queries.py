@@ -1,0 +1,105 @@
+"""Every public page runs a fixed, small number of queries, however much an article carries.
+
+Counts are taken with the site's content version already minted: minting one
+costs a single query (the next scheduled go-live or expiry) once per content
+change, shared by every page, and is pinned on its own below.
+"""
+
+import pytest
+
+from articles.caching import content_version
+from articles.models import Article
+
+from .pages import add_corrections, add_images, add_related
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [0, 6]
+
+
+@pytest.fixture
+def site(make_article, make_provider):
+    """Build a small site whose articles each carry ``n`` images, related items, topics and corrections."""
+
+    def build(n):
+        provider = make_provider(name="Outlet", slug="outlet")
+        topics = [f"Topic {t}" for t in range(n)] or ()
+        articles = [
+            make_article(provider=provider, category="news", topics=topics, body="Some *body*.")
+            for _ in range(3)
+        ]
+        targets = [make_article(provider=provider) for _ in range(n)]
+        for article in articles:
+            add_images(article, n)
+            add_corrections(article, n)
+            for position, target in enumerate(targets):
+                add_related(article, 1, target=target, start=position)
+        make_article(status=Article.Status.DRAFT, topics=topics, provider=provider)
+        content_version()
+        return articles[0]
+
+    return build
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_article_page_queries(client, site, django_assert_num_queries, n):
+    url = site(n).get_absolute_url()
+    # Article with provider, images, topics, related (with live targets), corrections.
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+
+
+PAGES = {
+    # Lead candidates, the list, and the pictures of both.
+    "/": 3,
+    # The topic, the list, its pictures.
+    "/topics/topic-0/": 3,
+    # A count and a page of topics.
+    "/topics/": 2,
+    "/providers/outlet/": 3,
+    "/providers/": 2,
+    # Is the category empty, the list, its pictures.
+    "/categories/news/": 3,
+    # The months that have articles.
+    "/archive/": 1,
+    # Is the year empty, its months, the list, its pictures.
+    "/archive/2024/": 4,
+    "/archive/2024/05/": 3,
+    # The items and their topics; the topic or provider first where there is one.
+    "/rss/": 2,
+    "/atom/": 2,
+    "/topics/topic-0/rss/": 3,
+    "/providers/outlet/atom/": 3,
+    # One query per section (articles, topics, providers); the fixed pages need none.
+    "/sitemap.xml": 3,
+    "/sitemap-news.xml": 1,
+    "/robots.txt": 0,
+}
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("url", PAGES)
+def test_list_page_queries(client, site, django_assert_num_queries, url, n):
+    site(n)
+    if n == 0 and url.startswith("/topics/"):
+        pytest.skip("no topics to show")
+    with django_assert_num_queries(PAGES[url]):
+        assert client.get(url).status_code == 200
+
+
+def test_a_cached_page_runs_no_query(client, site, django_assert_num_queries):
+    url = site(6).get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+def test_minting_a_content_version_costs_one_query(site, django_assert_num_queries):
+    from django.core.cache import cache
+
+    site(0)
+    cache.delete("public:version")
+    with django_assert_num_queries(1):
+        content_version()
+    with django_assert_num_queries(0):
+        content_version()
