@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "providers",
     "articles",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Full-text search's ORM helpers (SearchQuery, SearchRank) on PostgreSQL only.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 # Cache: local memory by default; Redis in production (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap-news.xml", public_page(max_age=300)(sitemaps.news_sitemap), name="sitemap-news"),
     path("sitemap-<slug:section>.xml", crawler_file(sitemaps.sitemap_section), name="sitemap-section"),
     path("providers/", include("providers.urls")),
+    path("search/", include("search.urls")),
     path("", include("articles.urls")),
 ]
 

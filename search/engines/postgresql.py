@@ -1,0 +1,221 @@
+"""PostgreSQL engine: a weighted tsvector per article, kept in sync by triggers.
+
+``search_document`` holds one ``tsvector`` per article (title weight A,
+excerpt B, body and topic names C) with a GIN index. Statement-level triggers
+with transition tables refresh it after every write to articles, their topic
+links and topic names, so one bulk insert of 500 articles costs one refresh
+of 500 rows, and nothing that writes (the importer's bulk queries, the admin,
+the workflow, ``QuerySet.update``) can forget to.
+
+Text goes through the ``newsroom_search`` configuration: English stemming
+with ``unaccent`` in front (``resume`` finds ``résumé``, ``regulating`` finds
+``regulation``). CJK and Hangul are written without spaces between words (or
+with particles attached), so ``search_segment`` puts a space around each of
+their characters, in the index and in queries alike; a CJK word is then a
+phrase of characters (``東 <-> 京``), found anywhere in a longer run.
+"""
+
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, Func, TextField, Value
+
+from ..query import NO_SPACE_SCRIPT_CLASS
+
+CONFIG = "newsroom_search"
+# ts_rank_cd weights for D (unused), C (body, topics), B (excerpt), A (title).
+# Wider apart than PostgreSQL's defaults (0.1, 0.2, 0.4, 1.0), which add up
+# so that a few body hits outrank a headline: one title match should win.
+WEIGHTS = [0.05, 0.1, 0.3, 1.0]
+
+FUNCTIONS = [
+    f"""
+    CREATE OR REPLACE FUNCTION search_segment(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+        SELECT regexp_replace(value, '([{NO_SPACE_SCRIPT_CLASS}])', ' \\1 ', 'g')
+    $$""",
+    f"""
+    CREATE OR REPLACE FUNCTION search_refresh(ids bigint[]) RETURNS void
+    LANGUAGE sql AS $$
+        INSERT INTO search_document (article_id, document)
+        SELECT a.id,
+               setweight(to_tsvector('{CONFIG}', search_segment(a.title)), 'A')
+            || setweight(to_tsvector('{CONFIG}', search_segment(a.excerpt)), 'B')
+            || setweight(to_tsvector('{CONFIG}', search_segment(a.body)), 'C')
+            || setweight(to_tsvector('{CONFIG}', search_segment(coalesce(t.names, ''))), 'C')
+        FROM articles_article a
+        LEFT JOIN LATERAL (
+            SELECT string_agg(topic.name, ' ') AS names
+            FROM articles_taggedarticle ta JOIN articles_topic topic ON topic.id = ta.tag_id
+            WHERE ta.content_object_id = a.id
+        ) t ON true
+        WHERE a.id = ANY(ids)
+        ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document
+    $$""",
+    """
+    CREATE OR REPLACE FUNCTION search_article_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            PERFORM search_refresh(ARRAY(SELECT id FROM new_rows));
+        ELSIF TG_OP = 'UPDATE' THEN
+            -- Editorial changes (status, schedule) need no re-indexing:
+            -- liveness is checked on articles_article at query time.
+            PERFORM search_refresh(ARRAY(
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE (n.title, n.excerpt, n.body) IS DISTINCT FROM (o.title, o.excerpt, o.body)
+            ));
+        ELSIF TG_OP = 'DELETE' THEN
+            DELETE FROM search_document WHERE article_id IN (SELECT id FROM old_rows);
+        ELSE
+            TRUNCATE search_document;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """
+    CREATE OR REPLACE FUNCTION search_tagging_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            PERFORM search_refresh(ARRAY(SELECT DISTINCT content_object_id FROM new_rows));
+        ELSIF TG_OP = 'DELETE' THEN
+            PERFORM search_refresh(ARRAY(SELECT DISTINCT content_object_id FROM old_rows));
+        ELSE
+            PERFORM search_refresh(ARRAY(
+                SELECT content_object_id FROM old_rows
+                UNION SELECT content_object_id FROM new_rows
+            ));
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """
+    CREATE OR REPLACE FUNCTION search_topic_renamed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM search_refresh(ARRAY(
+            SELECT DISTINCT ta.content_object_id
+            FROM new_rows n JOIN old_rows o ON o.id = n.id
+            JOIN articles_taggedarticle ta ON ta.tag_id = n.id
+            WHERE n.name IS DISTINCT FROM o.name
+        ));
+        RETURN NULL;
+    END $$""",
+]
+
+TRIGGERS = {
+    "search_article_insert": (
+        "AFTER INSERT ON articles_article REFERENCING NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION search_article_changed()"
+    ),
+    "search_article_update": (
+        "AFTER UPDATE ON articles_article REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION search_article_changed()"
+    ),
+    "search_article_delete": (
+        "AFTER DELETE ON articles_article REFERENCING OLD TABLE AS old_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION search_article_changed()"
+    ),
+    "search_article_truncate": (
+        "AFTER TRUNCATE ON articles_article FOR EACH STATEMENT EXECUTE FUNCTION search_article_changed()"
+    ),
+    "search_tagging_insert": (
+        "AFTER INSERT ON articles_taggedarticle REFERENCING NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION search_tagging_changed()"
+    ),
+    "search_tagging_update": (
+        "AFTER UPDATE ON articles_taggedarticle REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION search_tagging_changed()"
+    ),
+    "search_tagging_delete": (
+        "AFTER DELETE ON articles_taggedarticle REFERENCING OLD TABLE AS old_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION search_tagging_changed()"
+    ),
+    "search_topic_rename": (
+        "AFTER UPDATE ON articles_topic REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION search_topic_renamed()"
+    ),
+}
+
+_TRIGGER_TABLES = {
+    "search_article": "articles_article",
+    "search_tagging": "articles_taggedarticle",
+    "search_topic": "articles_topic",
+}
+
+
+def _table_of(trigger):
+    return next(t for prefix, t in _TRIGGER_TABLES.items() if trigger.startswith(prefix))
+
+
+def install(connection):
+    """Create or replace the functions and triggers that keep the index in sync."""
+    with connection.cursor() as cursor:
+        for sql in FUNCTIONS:
+            cursor.execute(sql)
+        for name, body in TRIGGERS.items():
+            cursor.execute(f"CREATE OR REPLACE TRIGGER {name} {body}")
+
+
+def uninstall(connection):
+    """Drop the triggers (the functions stay; they are harmless unused)."""
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {_table_of(name)}")
+
+
+def rebuild(connection):
+    """Re-index every article from scratch."""
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE search_document")
+        cursor.execute("SELECT search_refresh(ARRAY(SELECT id FROM articles_article))")
+        cursor.execute("ANALYZE search_document")
+
+
+def is_installed(connection):
+    """Whether this app's tables exist (its migration has run)."""
+    return "search_document" in connection.introspection.table_names()
+
+
+# Querying --------------------------------------------------------------------
+
+
+def matching(queryset, query):
+    """``queryset`` narrowed to articles matching ``query``, annotated with ``rank``."""
+    tsquery = reduce(and_, (reduce(or_, map(_term_query, group)) for group in query.groups))
+    for term in query.excluded:
+        tsquery &= ~_term_query(term)
+    return queryset.filter(postgres_index__document=tsquery).annotate(
+        rank=SearchRank(F("postgres_index__document"), tsquery, weights=WEIGHTS, cover_density=True)
+    )
+
+
+def snippets(query, ids, using):
+    """``{id: [excerpt snippet, body snippet]}`` with matches between highlight markers."""
+    from articles.models import Article
+
+    from ..highlight import END, START
+
+    if not ids:
+        return {}
+    # Highlight every word searched for, whichever alternative of an OR matched.
+    tsquery = reduce(or_, map(_term_query, query.terms))
+    options = {"start_sel": START, "stop_sel": END, "max_words": 35, "min_words": 15,
+               "max_fragments": 2, "fragment_delimiter": " … ", "config": CONFIG}
+    rows = (
+        Article.objects.using(using).filter(pk__in=ids)
+        .annotate(
+            excerpt_snippet=SearchHeadline("excerpt", tsquery, **options),
+            body_snippet=SearchHeadline("body", tsquery, **options),
+        )
+        .values_list("pk", "excerpt_snippet", "body_snippet")
+    )
+    return {pk: [excerpt, body] for pk, excerpt, body in rows}
+
+
+def _term_query(term):
+    # Each term is its own phrase query, combined with tsquery operators, so
+    # the grouping is exactly the parser's: websearch_to_tsquery would read
+    # "a OR b c" as a | (b & c). Values are bound parameters: no syntax to break.
+    text = Func(Value(term.text), function="search_segment", output_field=TextField())
+    return SearchQuery(text, search_type="phrase", config=CONFIG)

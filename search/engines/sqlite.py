@@ -1,0 +1,210 @@
+"""SQLite engine: FTS5 tables kept in sync by triggers, ranked with bm25.
+
+Two FTS5 tables, both with the article's id as rowid:
+
+* ``search_fts`` holds every article (title, excerpt, body, topic names) with
+  the ``porter unicode61 remove_diacritics 2`` tokenizer: English stemming,
+  case and accents folded. Arabic and other spaced scripts are words as usual.
+* ``search_cjk`` holds only the articles whose text contains CJK or Hangul,
+  with the ``trigram`` tokenizer. unicode61 keeps a run of ideographs as one
+  token (``東京で開催`` is one "word"), so a query for ``東京`` can only be
+  found as a substring; trigrams index that, and terms shorter than three
+  characters fall back to ``instr`` over this small table.
+
+The tables (in this app's migration) are plain data; the triggers below are
+what keeps them current, whatever wrote to ``articles_*``. Django rebuilds a
+table to alter it on SQLite, which drops its triggers and fails on triggers of
+other tables that mention it, so ``search.signals`` takes the triggers off
+before migrations run and puts them back (and rebuilds the index) afterwards.
+"""
+
+from django.db.models import Case, Q, Value, When
+from django.db.models.expressions import RawSQL
+
+from ..query import NO_SPACE_SCRIPT_CLASS
+
+# bm25 weights per column (title, excerpt, body, topics): title matches rank
+# above excerpt matches above body and topic matches.
+WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+SNIPPET_TOKENS = 32
+
+_TOPICS_OF = """coalesce((
+    SELECT group_concat(t.name, ' ') FROM articles_taggedarticle ta
+    JOIN articles_topic t ON t.id = ta.tag_id WHERE ta.content_object_id = {id}), '')"""
+
+# Copy search_fts rows to search_cjk when (and only when) they have CJK text.
+_COPY_CJK = f"""
+    INSERT INTO search_cjk (rowid, title, excerpt, body, topics)
+    SELECT rowid, title, excerpt, body, topics FROM search_fts
+    WHERE rowid IN ({{ids}})
+      AND (title || ' ' || excerpt || ' ' || body || ' ' || topics) GLOB '*[{NO_SPACE_SCRIPT_CLASS}]*'"""
+_REFRESH_CJK = "DELETE FROM search_cjk WHERE rowid IN ({ids}); " + _COPY_CJK + ";"
+
+_INDEX_ARTICLE = f"""
+    INSERT OR REPLACE INTO search_fts (rowid, title, excerpt, body, topics)
+    VALUES (NEW.id, NEW.title, NEW.excerpt, NEW.body, {_TOPICS_OF.format(id="NEW.id")});
+    {_REFRESH_CJK.format(ids="NEW.id")}"""
+
+
+def _retopic(id_sql):
+    return f"""
+    UPDATE search_fts SET topics = {_TOPICS_OF.format(id="search_fts.rowid")}
+    WHERE rowid IN ({id_sql});
+    {_REFRESH_CJK.format(ids=id_sql)}"""
+
+
+TRIGGERS = {
+    "search_article_insert": f"AFTER INSERT ON articles_article BEGIN {_INDEX_ARTICLE} END",
+    # Editorial changes (status, schedule) need no re-indexing: liveness is
+    # checked on articles_article at query time.
+    "search_article_update": f"""
+        AFTER UPDATE OF title, excerpt, body ON articles_article
+        WHEN OLD.title IS NOT NEW.title OR OLD.excerpt IS NOT NEW.excerpt OR OLD.body IS NOT NEW.body
+        BEGIN {_INDEX_ARTICLE} END""",
+    "search_article_delete": """
+        AFTER DELETE ON articles_article BEGIN
+            DELETE FROM search_fts WHERE rowid = OLD.id;
+            DELETE FROM search_cjk WHERE rowid = OLD.id;
+        END""",
+    "search_tagging_insert": f"AFTER INSERT ON articles_taggedarticle BEGIN {_retopic('NEW.content_object_id')} END",
+    "search_tagging_delete": f"AFTER DELETE ON articles_taggedarticle BEGIN {_retopic('OLD.content_object_id')} END",
+    "search_tagging_update": f"""
+        AFTER UPDATE ON articles_taggedarticle BEGIN
+            {_retopic('OLD.content_object_id, NEW.content_object_id')}
+        END""",
+    "search_topic_rename": f"""
+        AFTER UPDATE OF name ON articles_topic WHEN OLD.name IS NOT NEW.name BEGIN
+            {_retopic('SELECT content_object_id FROM articles_taggedarticle WHERE tag_id = NEW.id')}
+        END""",
+}
+
+
+def install(connection):
+    """Create the triggers that keep the index in sync (idempotent)."""
+    with connection.cursor() as cursor:
+        for name, body in TRIGGERS.items():
+            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+
+
+def uninstall(connection):
+    """Drop the triggers, e.g. while migrations may rebuild the tables they watch."""
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def rebuild(connection):
+    """Re-index every article from scratch."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_fts")
+        cursor.execute(
+            "INSERT INTO search_fts (rowid, title, excerpt, body, topics) "
+            f"SELECT a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id='a.id')} "
+            "FROM articles_article a"
+        )
+        cursor.execute("DELETE FROM search_cjk")
+        cursor.execute(_COPY_CJK.format(ids="SELECT rowid FROM search_fts"))
+        # Merge the b-trees the bulk insert left behind, so queries start fast.
+        cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+
+def is_installed(connection):
+    """Whether this app's tables exist (its migration has run)."""
+    return "search_fts" in connection.introspection.table_names()
+
+
+# Querying --------------------------------------------------------------------
+
+
+def matching(queryset, query):
+    """``queryset`` narrowed to articles matching ``query``, annotated with ``rank``.
+
+    Higher ``rank`` is better. Groups made only of words go into one FTS5
+    expression joined to the articles, so bm25 can rank them; CJK terms (and
+    groups mixing them) become ``id IN (...)`` conditions on top.
+    """
+    word_groups = [g for g in query.groups if not any(t.needs_substring_match for t in g)]
+    other_groups = [g for g in query.groups if g not in word_groups]
+    word_excluded = [t for t in query.excluded if not t.needs_substring_match]
+    other_excluded = [t for t in query.excluded if t.needs_substring_match]
+
+    if word_groups:
+        expression = " AND ".join(_fts_group(g) for g in word_groups)
+        if word_excluded:
+            expression = f"({expression}) NOT {_fts_group(word_excluded)}"
+        weights = ", ".join(map(str, WEIGHTS))
+        queryset = queryset.filter(sqlite_index__fts__match=expression).annotate(
+            # The join keeps the table's own name, which bm25() needs.
+            rank=RawSQL(f"-bm25(search_fts, {weights})", ())
+        )
+    else:
+        for term in word_excluded:
+            queryset = queryset.exclude(_term_q(term))
+        queryset = queryset.annotate(rank=_substring_rank(query))
+    for group in other_groups:
+        condition = Q()
+        for term in group:
+            condition |= _term_q(term)
+        queryset = queryset.filter(condition)
+    for term in other_excluded:
+        queryset = queryset.exclude(_term_q(term))
+    return queryset
+
+
+def snippets(query, ids, using):
+    """``{id: [excerpt snippet, body snippet]}`` with matches between highlight markers."""
+    from django.db import connections
+
+    from ..highlight import END, START
+
+    words = [t for t in query.terms if not t.needs_substring_match]
+    if not words or not ids:
+        return {}
+    sql = (
+        f"SELECT rowid, snippet(search_fts, 1, %s, %s, '…', {SNIPPET_TOKENS}), "
+        f"snippet(search_fts, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
+        f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [START, END, START, END, _fts_group(words), *ids])
+        return {row[0]: list(row[1:]) for row in cursor.fetchall()}
+
+
+def _fts_phrase(term):
+    # Tokens hold only letters and digits, so inside double quotes FTS5 reads
+    # them as a plain phrase, never as operators.
+    return '"' + " ".join(term.words) + '"'
+
+
+def _fts_group(terms):
+    return "(" + " OR ".join(_fts_phrase(t) for t in terms) + ")"
+
+
+def _term_q(term):
+    """An ``id IN (...)`` condition for one term, on whichever table can find it."""
+    if not term.needs_substring_match:
+        sql, params = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts_phrase(term)]
+    elif len(term.text) >= 3:
+        # A quoted string is a phrase of trigrams: a substring match, from the index.
+        sql, params = "SELECT rowid FROM search_cjk WHERE search_cjk MATCH %s", [_fts_phrase(term)]
+    else:
+        # Shorter than one trigram: scan the (CJK-only) table.
+        sql = (
+            "SELECT rowid FROM search_cjk "
+            "WHERE instr(title || ' ' || excerpt || ' ' || body || ' ' || topics, %s) > 0"
+        )
+        params = [term.text]
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def _substring_rank(query):
+    """Without bm25 (no word terms), rank by where the CJK terms occur."""
+    rank = Value(0.0)
+    for term in query.terms:
+        if term.needs_substring_match:
+            rank = rank + Case(
+                When(title__contains=term.text, then=Value(WEIGHTS[0])),
+                When(excerpt__contains=term.text, then=Value(WEIGHTS[1])),
+                default=Value(WEIGHTS[2]),
+            )
+    return rank

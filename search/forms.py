@@ -1,0 +1,45 @@
+"""The public search form: the query and the filters, labelled for every reader."""
+
+from django import forms
+
+from articles.models import Topic
+from providers.models import Provider
+
+
+class SearchForm(forms.Form):
+    # No max_length: the parser cuts long input itself, and an error for a
+    # pasted paragraph would help no one.
+    q = forms.CharField(label="Search for", required=False, strip=True)
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), to_field_name="slug", required=False, empty_label="Any topic"
+    )
+    provider = forms.ModelChoiceField(
+        Provider.objects.all(), to_field_name="slug", required=False, label="Source",
+        empty_label="Any source",
+    )
+    published_after = forms.DateField(
+        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    published_before = forms.DateField(
+        label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("published_after"), data.get("published_before")
+        if after and before and after > before:
+            raise forms.ValidationError(
+                "The end date is before the start date.", code="inverted_date_range"
+            )
+        return data
+
+    def filters(self):
+        """The chosen filters as ``Article`` lookups."""
+        data = self.cleaned_data
+        lookups = {
+            "topics": data.get("topic"),
+            "provider": data.get("provider"),
+            "published_at__date__gte": data.get("published_after"),
+            "published_at__date__lte": data.get("published_before"),
+        }
+        return {key: value for key, value in lookups.items() if value is not None}

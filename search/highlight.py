@@ -1,0 +1,117 @@
+"""Snippets with the matched words marked, safe to render.
+
+Engines return plain text with the matches between two private-use
+characters (``START``/``END``) rather than HTML: the text is untrusted (it is
+whatever the feed sent), so it is escaped first, and only then are the marked
+runs wrapped in ``<mark>``. Stray or nested markers (the feed could contain
+them too) can only ever produce balanced ``<mark>`` elements.
+"""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+START, END = "\ue000", "\ue001"
+SNIPPET_CHARS = 240
+# How much text to show before a match found outside the engine's snippets.
+CONTEXT_BEFORE = 60
+
+# Markdown syntax that means nothing in a one-line snippet: link targets,
+# image and link brackets, heading and quote markers, list bullets, emphasis.
+_MARKDOWN_NOISE = re.compile(
+    r"\]\([^)\s]*\)|!?\[|^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+|\*\*|__|`+", re.MULTILINE
+)
+_SPACE = re.compile(r"\s+")
+
+
+def snippet(candidates, fallbacks=(), substrings=()):
+    """The best snippet as safe HTML.
+
+    ``candidates`` are engine snippets (with markers), best first, each
+    ``(text, is_markdown)``; the first that has a match wins. Otherwise the
+    first of ``fallbacks`` (raw texts, same shape) that contains one of
+    ``substrings`` (terms the engine matched as substrings, such as CJK words)
+    is cut around it; otherwise the first fallback is shown from the start.
+    """
+    for text, is_markdown in candidates:
+        if text and START in text:
+            return render(text, substrings, markdown=is_markdown)
+    pattern = _substring_pattern(substrings)
+    for text, is_markdown in fallbacks:
+        found = pattern.search(text) if (pattern and text) else None
+        if found:
+            start = max(0, found.start() - CONTEXT_BEFORE)
+            return render(
+                ("…" if start else "") + text[start:], substrings, markdown=is_markdown
+            )
+    for text, is_markdown in fallbacks:
+        if text:
+            return render(text, substrings, markdown=is_markdown)
+    return mark_safe("")
+
+
+def render(marked, substrings=(), *, markdown=False, limit=SNIPPET_CHARS):
+    """Escape ``marked`` and wrap its marked runs (and ``substrings``) in ``<mark>``."""
+    chars, flags = [], []
+    inside = False
+    for char in marked:
+        if char == START:
+            inside = True
+        elif char == END:
+            inside = False
+        else:
+            chars.append(char)
+            flags.append(inside)
+    text = "".join(chars)
+    pattern = _substring_pattern(substrings)
+    if pattern:
+        for found in pattern.finditer(text):
+            flags[found.start():found.end()] = [True] * (found.end() - found.start())
+    if markdown:
+        text, flags = _drop(text, flags, _MARKDOWN_NOISE)
+    text, flags = _collapse_spaces(text, flags)
+    if len(text) > limit:
+        text, flags = text[:limit].rstrip() + "…", flags[:limit] + [False]
+    return mark_safe("".join(_runs(text, flags)))
+
+
+def _runs(text, flags):
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or flags[i] != flags[start]:
+            piece = escape(text[start:i])
+            yield f"<mark>{piece}</mark>" if flags[start] else piece
+            start = i
+
+
+def _drop(text, flags, pattern):
+    keep = [True] * len(text)
+    for found in pattern.finditer(text):
+        keep[found.start():found.end()] = [False] * (found.end() - found.start())
+    return (
+        "".join(c for c, k in zip(text, keep, strict=True) if k),
+        [f for f, k in zip(flags, keep, strict=True) if k],
+    )
+
+
+def _collapse_spaces(text, flags):
+    out_text, out_flags = [], []
+    for char, flag in zip(text, flags, strict=True):
+        if char.isspace():
+            if not out_text or out_text[-1] == " ":
+                continue
+            char = " "
+        out_text.append(char)
+        out_flags.append(flag)
+    while out_text and out_text[-1] == " ":
+        out_text.pop()
+        out_flags.pop()
+    return "".join(out_text), out_flags
+
+
+def _substring_pattern(substrings):
+    substrings = [s for s in substrings if s]
+    if not substrings:
+        return None
+    return re.compile("|".join(re.escape(s) for s in substrings), re.IGNORECASE)

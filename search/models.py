@@ -1,0 +1,61 @@
+"""The search index, as the ORM sees it: one unmanaged model per engine.
+
+The tables behind them are created by this app's migration and kept current by
+database triggers (see ``search/engines/``), never by Django: the importer's
+bulk queries skip signals, so only the database itself sees every write.
+Django only reads them, through a join from ``Article`` (``sqlite_index`` or
+``postgres_index``), and never writes or deletes rows (``DO_NOTHING``).
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from articles.models import Article
+
+
+class SqliteMatchField(models.TextField):
+    """FTS5's hidden column named after its table: the left side of ``MATCH``."""
+
+
+@SqliteMatchField.register_lookup
+class SqliteMatch(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SqliteIndexEntry(models.Model):
+    """A row of the SQLite FTS5 table ``search_fts``; its rowid is the article's id."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="sqlite_index",
+    )
+    fts = SqliteMatchField(db_column="search_fts")
+
+    class Meta:
+        managed = False
+        db_table = "search_fts"
+
+    def __str__(self):
+        return f"Search index entry for article {self.pk}"
+
+
+class PostgresIndexEntry(models.Model):
+    """A row of ``search_document``: an article's weighted tsvector."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="postgres_index",
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "search_document"
+
+    def __str__(self):
+        return f"Search document for article {self.pk}"

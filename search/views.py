@@ -1,0 +1,25 @@
+"""The public search page: a form, ranked live results, pagination."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from articles.models import Article
+
+from . import search
+from .forms import SearchForm
+
+RESULTS_PER_PAGE = 20
+
+
+def search_page(request):
+    """``/search/?q=...``: only live articles, best match first."""
+    form = SearchForm(request.GET)
+    page = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = search(
+            form.cleaned_data["q"],
+            queryset=Article.objects.select_related("provider").filter(**form.filters()),
+        )
+        # get_page, not page: a hostile or stale ?page= shows a real page, never an error.
+        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "search/results.html", {"form": form, "page_obj": page})
