@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from providers.models import Provider
 
+from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from .data import ArticleData
 from .errors import ArticleFileError
@@ -309,6 +310,8 @@ class _ChunkImporter:
     def _write(self, batch):
         if self.dry_run:
             return self._predict(batch)
+        # Bulk writes send no signals, so tell the public pages' cache ourselves.
+        invalidate_public_pages()
         try:
             with transaction.atomic():
                 return _write_articles(batch, self.new_urls)
@@ -344,6 +347,7 @@ class _ChunkImporter:
             return
         for urls in _chunks(self.new_urls, 500):
             resolve_related(urls)
+        invalidate_public_pages()
 
 
 def resolve_related(web_urls):

@@ -320,3 +320,12 @@ def test_each_run_is_recorded_for_the_dashboard(write_article):
     run = ImportRun.objects.get()
     assert (run.seen, run.created, run.rejected) == (2, 1, 1)
     assert run.rejections[0]["kind"] == "missing_field"
+
+
+def test_an_import_shows_up_on_cached_public_pages(client, write_article):
+    import_paths([write_article(title="Already here")])
+    assert "Already here" in client.get("/").content.decode()  # now cached
+
+    import_paths([write_article(title="Fresh from the feed")])
+
+    assert "Fresh from the feed" in client.get("/").content.decode()
