@@ -72,8 +72,22 @@ def render(marked, substrings=(), *, markdown=False, limit=SNIPPET_CHARS):
         text, flags = _drop(text, flags, _MARKDOWN_NOISE)
     text, flags = _collapse_spaces(text, flags)
     if len(text) > limit:
-        text, flags = text[:limit].rstrip() + "…", flags[:limit] + [False]
+        text, flags = _cut(text, flags, limit)
     return mark_safe("".join(_runs(text, flags)))
+
+
+def _cut(text, flags, limit):
+    """At most ``limit`` characters, starting a little before the first match if need be."""
+    first = flags.index(True) if True in flags else 0
+    start = max(0, first - CONTEXT_BEFORE) if first > limit - CONTEXT_BEFORE else 0
+    piece, piece_flags = text[start:start + limit], flags[start:start + limit]
+    lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+    prefix = "…" if start else ""
+    suffix = "…" if start + limit < len(text) else ""
+    return (
+        prefix + piece[lead:trail] + suffix,
+        [False] * len(prefix) + piece_flags[lead:trail] + [False] * len(suffix),
+    )
 
 
 def _runs(text, flags):

@@ -200,13 +200,17 @@ def snippets(query, ids, using):
         return {}
     # Highlight every word searched for, whichever alternative of an OR matched.
     tsquery = reduce(or_, map(_term_query, query.terms))
-    options = {"start_sel": START, "stop_sel": END, "max_words": 35, "min_words": 15,
-               "max_fragments": 2, "fragment_delimiter": " … ", "config": CONFIG}
+    marks = {"start_sel": START, "stop_sel": END, "config": CONFIG}
     rows = (
         Article.objects.using(using).filter(pk__in=ids)
         .annotate(
-            excerpt_snippet=SearchHeadline("excerpt", tsquery, **options),
-            body_snippet=SearchHeadline("body", tsquery, **options),
+            # Excerpts are short teasers: mark the whole text (highlight.render
+            # cuts it around the first match); bodies give their best fragments.
+            excerpt_snippet=SearchHeadline("excerpt", tsquery, highlight_all=True, **marks),
+            body_snippet=SearchHeadline(
+                "body", tsquery, max_words=30, min_words=12, short_word=0, max_fragments=2,
+                fragment_delimiter=" … ", **marks,
+            ),
         )
         .values_list("pk", "excerpt_snippet", "body_snippet")
     )

@@ -161,7 +161,9 @@ def snippets(query, ids, using):
     if not words or not ids:
         return {}
     sql = (
-        f"SELECT rowid, snippet(search_fts, 1, %s, %s, '…', {SNIPPET_TOKENS}), "
+        # Excerpts are short teasers: mark the whole text (highlight.render
+        # cuts it around the first match); bodies give their best window.
+        "SELECT rowid, highlight(search_fts, 1, %s, %s), "
         f"snippet(search_fts, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
         f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
     )

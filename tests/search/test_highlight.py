@@ -45,6 +45,14 @@ def test_long_text_is_cut():
     assert html == "word word word word…"
 
 
+def test_long_text_is_cut_around_its_first_match():
+    html = render(marked("x " * 300 + "«solar» farm " + "y " * 300), limit=100)
+
+    assert html.startswith("…x x")
+    assert "<mark>solar</mark> farm y" in html
+    assert html.endswith("y…")
+
+
 def test_first_snippet_with_a_match_wins():
     assert snippet([("no match here", False), (marked("a «hit»"), False)]) == "a <mark>hit</mark>"
 

@@ -63,6 +63,13 @@ def test_a_quoted_phrase_matches_those_words_in_that_order(make_article, found):
     assert set(found("supply chain")) == {"Supply chain troubles", "A chain of supply depots"}
 
 
+def test_a_phrase_with_common_words_keeps_them_in_place(make_article, found):
+    make_article(title="The state of the art")
+    make_article(title="The art of the state")
+
+    assert found('"state of the art"') == ["The state of the art"]
+
+
 def test_excluded_words_and_phrases_remove_matches(make_article, found):
     make_article(title="Chips for phones")
     make_article(title="Chips for crypto mining")

@@ -1,0 +1,99 @@
+"""What each engine guarantees on its own database (each runs in its CI pass)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from articles.models import Article, TaggedArticle, Topic
+from search import search, signals
+from search.models import PostgresIndexEntry
+
+from .conftest import on_postgresql, on_sqlite
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_rebuild_command_restores_a_wiped_index(make_article, found):
+    make_article(title="Glacier retreat", topics=["Climate"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM search_fts" if connection.vendor == "sqlite" else "DELETE FROM search_document"
+        )
+    assert found("glacier") == []
+
+    call_command("rebuild_search_index", verbosity=0)
+
+    assert found("glacier") == ["Glacier retreat"]
+    assert found("climate") == ["Glacier retreat"]
+
+
+# SQLite ------------------------------------------------------------------------
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_migrations_that_rebuild_article_tables_keep_search_in_sync(make_article, found):
+    article = make_article(title="Before the migration", topics=["Tides"])
+    plan = [("a migration", False)]
+
+    signals.before_migrate(sender=None, using="default", plan=plan)
+    with connection.schema_editor() as editor:
+        # What any AlterField does on SQLite: copy to a new table, drop the old.
+        for model in (TaggedArticle, Topic, Article):
+            editor._remake_table(model)
+    signals.after_migrate(sender=None, using="default", plan=plan)
+
+    assert found("tides") == ["Before the migration"]
+    article.title = "After the migration"
+    article.save()
+    article.topics.add("Currents")
+    assert found("after") == ["After the migration"]
+    assert found("currents") == ["After the migration"]
+    assert found("before") == []
+
+
+@on_sqlite
+def test_searches_start_from_the_full_text_index_not_the_articles_table(make_article):
+    sql, params = search("solar").queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[-1] for row in cursor.fetchall()]
+
+    assert plan[0].startswith("SCAN search_fts VIRTUAL TABLE INDEX")
+    assert "SEARCH articles_article USING INTEGER PRIMARY KEY (rowid=?)" in plan
+
+
+# PostgreSQL --------------------------------------------------------------------
+
+
+@on_postgresql
+def test_the_stored_document_weights_title_excerpt_body_and_topics(make_article):
+    article = make_article(title="Aurora", excerpt="Borealis", body="Magnetosphere", topics=["Sky"])
+
+    document = PostgresIndexEntry.objects.get(article=article).document
+
+    assert "'aurora':1A" in document
+    assert "'boreali':2B" in document
+    assert "'magnetospher':3C" in document
+    assert "'sky':4C" in document
+
+
+@on_postgresql
+def test_english_stop_words_alone_find_nothing_rather_than_everything(make_article, found):
+    make_article(title="The state of the art")
+
+    assert found("the") == []
+    assert found("the OR of") == []
+    assert found("the art") == ["The state of the art"]
+
+
+@on_postgresql
+def test_truncating_articles_empties_the_index(make_article):
+    make_article(title="Glacier retreat")
+
+    with connection.cursor() as cursor:
+        # The test's transaction still holds deferred foreign-key checks, which TRUNCATE refuses.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE articles_article CASCADE")
+
+    assert not PostgresIndexEntry.objects.exists()

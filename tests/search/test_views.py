@@ -1,0 +1,166 @@
+"""The public search page, as a reader uses it."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+
+from .test_search import HOSTILE
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("search:results")
+
+
+def headlines(response):
+    return re.findall(r'class="story__title"><a [^>]*>([^<]*)</a>', response.content.decode())
+
+
+def test_results_show_headline_provider_date_and_highlighted_snippet(client, make_article, make_provider):
+    provider = make_provider(name="The Daily Circuit")
+    make_article(
+        title="Geothermal plant opens", provider=provider,
+        published_at=datetime(2024, 3, 9, 14, 30, tzinfo=UTC),
+        excerpt="The geothermal plant will power 40,000 homes.",
+    )
+
+    response = client.get(URL, {"q": "geothermal"})
+
+    assert response.status_code == 200
+    assert headlines(response) == ["Geothermal plant opens"]
+    html = response.content.decode()
+    assert "The Daily Circuit" in html
+    assert "9 Mar 2024" in html
+    assert "The <mark>geothermal</mark> plant will power" in html
+    assert "1 result for" in html
+
+
+def test_article_text_is_escaped_and_only_the_match_is_marked(client, make_article):
+    make_article(
+        title='<img src=x onerror="alert(1)"> Geyser',
+        excerpt="<script>alert('geyser')</script> Old Faithful geyser erupts.",
+    )
+
+    html = client.get(URL, {"q": "geyser"}).content.decode()
+
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;" in html
+    assert "Old Faithful <mark>geyser</mark> erupts." in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Geyser" in html
+
+
+def test_no_results_page_echoes_the_query_escaped(client, make_article):
+    make_article(title="Something else")
+
+    response = client.get(URL, {"q": "<b>zebrafish</b>"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No results" in html
+    assert "&lt;b&gt;zebrafish&lt;/b&gt;" in html
+    assert "<b>zebrafish" not in html
+
+
+def test_drafts_never_appear_on_the_page(client, make_article):
+    make_article(title="Aurora tonight", status=Article.Status.DRAFT)
+
+    assert "No results" in client.get(URL, {"q": "aurora"}).content.decode()
+
+
+def test_filters_narrow_by_topic_provider_and_dates(client, make_article, make_provider):
+    daily = make_provider(name="Daily", slug="daily")
+    make_article(title="Quake in March", provider=daily, topics=["Earthquakes"],
+                 published_at=datetime(2024, 3, 10, tzinfo=UTC))
+    make_article(title="Quake in May", provider=daily, published_at=datetime(2024, 5, 10, tzinfo=UTC))
+    make_article(title="Quake elsewhere", topics=["Earthquakes"],
+                 published_at=datetime(2024, 5, 10, tzinfo=UTC))
+
+    def titles(**filters):
+        return set(headlines(client.get(URL, {"q": "quake", **filters})))
+
+    assert titles(topic="earthquakes") == {"Quake in March", "Quake elsewhere"}
+    assert titles(provider="daily") == {"Quake in March", "Quake in May"}
+    assert titles(published_after="2024-04-01") == {"Quake in May", "Quake elsewhere"}
+    assert titles(published_before="2024-03-10") == {"Quake in March"}
+    assert titles(provider="daily", published_after="2024-04-01", published_before="2024-05-31") == {
+        "Quake in May"
+    }
+
+
+def test_every_form_field_has_a_label(client, make_article):
+    html = client.get(URL, {"q": "x"}).content.decode()
+
+    field_ids = re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', html)
+    assert {"id_q", "id_topic", "id_provider", "id_published_after", "id_published_before"} <= set(field_ids)
+    for field_id in field_ids:
+        if field_id != "site-search":  # the header's own form, labelled by base.html
+            assert f'for="{field_id}"' in html
+
+
+def test_results_are_paginated_keeping_the_query_and_filters(client, make_article, make_provider):
+    provider = make_provider(slug="wire")
+    for n in range(25):
+        make_article(title=f"Tide report {n}", provider=provider)
+
+    first = client.get(URL, {"q": "tide", "provider": "wire"})
+    second = client.get(URL, {"q": "tide", "provider": "wire", "page": 2})
+
+    assert len(headlines(first)) == 20
+    assert len(headlines(second)) == 5
+    assert not set(headlines(first)) & set(headlines(second))
+    assert 'href="?q=tide&amp;provider=wire&amp;page=2"' in first.content.decode()
+    assert "25 results" in first.content.decode()
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "-1", "\x00"])
+def test_a_bad_page_number_shows_a_page_not_an_error(client, make_article, page):
+    make_article(title="Tide report")
+
+    response = client.get(URL, {"q": "tide", "page": page})
+
+    assert response.status_code == 200
+    assert headlines(response) == ["Tide report"]
+
+
+@pytest.mark.parametrize("results", [2, 25])
+def test_a_results_page_runs_a_fixed_number_of_queries(
+    client, make_article, django_assert_num_queries, results
+):
+    for n in range(results):
+        make_article(title=f"Comet sighting {n}", topics=["Space"])
+
+    # Topic and source choices, the count, the page of articles with their
+    # providers, the snippets of that page.
+    with django_assert_num_queries(5):
+        response = client.get(URL, {"q": "comet"})
+
+    assert len(headlines(response)) == min(results, 20)
+
+
+def test_an_empty_search_shows_the_form_only(client):
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert 'id="id_q"' in response.content.decode()
+    assert "No results" not in response.content.decode()
+
+
+def test_an_inverted_date_range_is_explained(client):
+    response = client.get(URL, {"q": "x", "published_after": "2024-05-01", "published_before": "2024-04-01"})
+
+    assert response.status_code == 200
+    assert "The end date is before the start date." in response.content.decode()
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_queries_never_give_an_error_page(client, make_article, query):
+    make_article(title="A normal article about x and y")
+
+    response = client.get(URL, {"q": query, "topic": query[:50], "provider": query[:50],
+                                "published_after": query[:50]})
+
+    assert response.status_code == 200
