@@ -22,7 +22,7 @@ def parse_article(data: bytes, path: str = "") -> ArticleData:
     format specification lists; nothing else for bad content.
     """
     try:
-        return validate_article(load_front_matter(bytes(data)))
+        return validate_article(load_front_matter(data if isinstance(data, bytes) else bytes(data)))
     except ArticleFileError as error:
         error.path = str(path)
         raise

@@ -17,6 +17,7 @@ never drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -424,6 +425,7 @@ _DNS_LABEL = r"(?!-)[\w-]{1,63}(?<!-)"  # letters, digits, hyphens inside
 _DNS_NAME = re.compile(rf"(?:{_DNS_LABEL}\.)+{_DNS_LABEL}")
 
 
+@functools.lru_cache(maxsize=4096)  # the same URLs recur across files (related items, images)
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not an acceptable http(s) URL, or None if it is.
 

@@ -472,12 +472,42 @@ def test_the_front_matter_must_be_a_non_empty_mapping(front):
     rejected(f"---\n{front}---\n", "not_a_mapping")
 
 
+# -- the loader ---------------------------------------------------------------
+
+TRICKY_SCALARS = (
+    "[yes, No, ON, off, y, n, ~, null, NULL, '', 1, -1, +1, 0x1F, 0o17, 017, 0b101, 1_000, 1:30,"
+    " 3.10, .inf, -.Inf, .NaN, 1e3, 1.0e+3, 2021-01-13, 2021-1-3, 2021-01-13 10:00:00 +02:00,"
+    " 2021-01-13t10:00:00Z, <<, =, '<<', !!str 5, \"x\", text, http://x.com, {a: 1}, [b]]"
+)
+
+
+def tags(node):
+    """A node tree as nested (tag, value) pairs, to compare two loaders."""
+    if isinstance(node, yaml.ScalarNode):
+        return (node.tag, node.value)
+    if isinstance(node, yaml.MappingNode):
+        return (node.tag, [(tags(key), tags(value)) for key, value in node.value])
+    return (node.tag, [tags(item) for item in node.value])
+
+
+@pytest.mark.parametrize(
+    "text", [TRICKY_SCALARS, *(path.read_text("utf-8") for path in SAMPLES[:5])]
+)
+def test_the_loader_resolves_tags_exactly_like_the_safe_loader(text):
+    if text.startswith("---"):
+        text = frontmatter.split_front_matter(text)[0]
+    ours = frontmatter._Loader(text).get_single_node()
+    stock = frontmatter._BaseLoader(text).get_single_node()
+
+    assert tags(ours) == tags(stock)
+
+
 # -- the pure-Python fallback -------------------------------------------------
 
 
 @pytest.fixture
 def pure_python_yaml(monkeypatch):
-    monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)  # the stock pure-Python one
     monkeypatch.setattr(frontmatter, "LIBYAML", False)
 
 
