@@ -195,7 +195,7 @@ def split_front_matter(text: str) -> tuple[str, str]:
     if first_line.rstrip(" \t") != "---":
         raise ArticleFileError(
             "no_front_matter",
-            f"line 1 must be '---', found {_shorten(first_line)}",
+            f"line 1 must be '---', found {shorten(first_line)}",
             line=1,
         )
     closing = None if first_end < 0 else _find_closing_line(text, first_end)
@@ -250,15 +250,14 @@ def compose_yaml(yaml_text: str, first_line: int = FIRST_YAML_LINE) -> MappingNo
             line=_reader_error_line(yaml_text, error, first_line),
         ) from None
     except yaml.YAMLError as error:
-        raise ArticleFileError("yaml_syntax", _shorten(str(error), 200)) from None
+        raise ArticleFileError("yaml_syntax", shorten(str(error), 200)) from None
     except RecursionError:
         # Not expected after the event pass; kept so a RecursionError can never escape.
         raise ArticleFileError("yaml_limits", "front matter is nested too deeply") from None
     if not isinstance(root, MappingNode) or not root.value:
-        what = "empty" if root is None or root.value in ("", []) else _describe_root(root)
         raise ArticleFileError(
             "not_a_mapping",
-            f"front matter must be a non-empty mapping of fields, but it is {what}",
+            f"front matter must be a non-empty mapping of fields, but it is {_describe_root(root)}",
             line=first_line,
         )
     _GraphCheck(yaml_text, first_line).check(root)
@@ -325,7 +324,7 @@ def _tag_problem(event):
         SequenceStartEvent: "a list",
     }[event.__class__]
     return (
-        f"tag {_shorten(shown)} is not allowed on {where}; allowed tags are "
+        f"tag {shorten(shown)} is not allowed on {where}; allowed tags are "
         "!!str !!int !!float !!bool !!null !!timestamp (scalars), !!seq and !!map"
     )
 
@@ -505,7 +504,7 @@ class _GraphCheck:
             elif key_node.value in own:
                 self._fail(
                     "yaml_duplicate_key",
-                    f"key {_shorten(key_node.value)} appears more than once in this mapping",
+                    f"key {shorten(key_node.value)} appears more than once in this mapping",
                     key_node,
                     node,
                     key_node.value,
@@ -593,17 +592,17 @@ def _yaml_problem(error):
 
 
 def _describe_root(root):
+    if root is None or not root.value:
+        return "empty"
     if isinstance(root, SequenceNode):
         return "a list"
-    if isinstance(root, ScalarNode) and root.tag == NULL_TAG:
+    if root.tag == NULL_TAG:
         return "null"
-    if isinstance(root, ScalarNode):
-        return f"a single value ({_shorten(root.value)})"
-    return "an empty mapping"
+    return f"a single value ({shorten(root.value)})"
 
 
-def _shorten(value, limit=60):
-    """``repr`` of a value cut to ``limit`` characters, for error messages."""
+def shorten(value, limit=60) -> str:
+    """``repr`` of a value cut to ``limit`` characters, to quote it in an error message."""
     text = str(value)
     if len(text) > limit:
         text = text[:limit] + "…"

@@ -36,6 +36,7 @@ from .frontmatter import (
     STR_TAG,
     TIMESTAMP_TAG,
     FrontMatter,
+    shorten,
 )
 
 UTC = dt.UTC
@@ -225,7 +226,7 @@ def _too_long(field, text, limit, node):
     raise _Invalid(
         "invalid_value",
         field,
-        f"{field} is {len(text):,} characters long; at most {limit:,} are allowed ({_shorten(text)})",
+        f"{field} is {len(text):,} characters long; at most {limit:,} are allowed ({shorten(text)})",
         node,
     )
 
@@ -235,7 +236,7 @@ def _url(node, field):
     if url is not None:
         problem = url_problem(url)
         if problem:
-            raise _Invalid("invalid_value", field, f"{field} {problem}: {_shorten(url)}", node)
+            raise _Invalid("invalid_value", field, f"{field} {problem}: {shorten(url)}", node)
     return url
 
 
@@ -249,7 +250,7 @@ def _domain(node, field):
             "invalid_value",
             field,
             f"{field} must be a bare host name such as example.com "
-            f"(no scheme, path, port or spaces): {_shorten(text)}",
+            f"(no scheme, path, port or spaces): {shorten(text)}",
             node,
         )
     return domain
@@ -335,7 +336,7 @@ def _parse_timestamp(node, field, text, *, yaml_form):
             "invalid_value",
             field,
             f"{field} is not a timestamp in ISO 8601 form (YYYY-MM-DD[THH:MM[:SS[.f]]][Z|±HH:MM]): "
-            f"{_shorten(text)}",
+            f"{shorten(text)}",
             node,
         )
     try:
@@ -344,7 +345,7 @@ def _parse_timestamp(node, field, text, *, yaml_form):
         raise _Invalid(
             "invalid_value",
             field,
-            f"{field} is not a possible date or time ({error}): {_shorten(text)}",
+            f"{field} is not a possible date or time ({error}): {shorten(text)}",
             node,
         ) from None
 
@@ -391,7 +392,7 @@ def _yaml_int(node, field):
         return _YAML.construct_yaml_int(node)
     except (ValueError, IndexError):  # only reachable through an explicit !!int tag
         raise _Invalid(
-            "invalid_value", field, f"{field} is not a valid integer: {_shorten(node.value)}", node
+            "invalid_value", field, f"{field} is not a valid integer: {shorten(node.value)}", node
         ) from None
 
 
@@ -399,7 +400,7 @@ def _yaml_bool(node, field):
     value = _BOOL_VALUES.get(node.value.lower())
     if value is None:  # only reachable through an explicit !!bool tag
         raise _Invalid(
-            "invalid_value", field, f"{field} is not a valid boolean: {_shorten(node.value)}", node
+            "invalid_value", field, f"{field} is not a valid boolean: {shorten(node.value)}", node
         )
     return value
 
@@ -454,9 +455,9 @@ def url_problem(url: str) -> str | None:
 def _is_dns_name(name):
     """A host name with at least one dot: letters, digits and hyphens per label."""
     return (
-        _DNS_NAME.fullmatch(name) is not None
-        and len(name) <= 253
+        len(name) <= 253
         and "_" not in name
+        and _DNS_NAME.fullmatch(name) is not None
         and not name.rpartition(".")[2].isdigit()  # 10.0.0.999 is not a name
     )
 
@@ -493,7 +494,7 @@ def _json_value(node, field):
             raise _Invalid(
                 "invalid_value",
                 field,
-                f"{field} is not a valid number: {_shorten(node.value)}",
+                f"{field} is not a valid number: {shorten(node.value)}",
                 node,
             ) from None
         return value if math.isfinite(value) else node.value
@@ -526,14 +527,7 @@ def _describe(node):
         kind = "a quoted string"
     else:
         kind = _KIND_NAMES.get(node.tag, "text")
-    return f"{kind} {_shorten(node.value)}"
-
-
-def _shorten(value, limit=60):
-    text = str(value)
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return repr(text)
+    return f"{kind} {shorten(node.value)}"
 
 
 # -- field tables (sections 2 and 3 of the specification) ------------------------
