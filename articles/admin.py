@@ -1,36 +1,822 @@
-"""Admin for articles, images, related items, topics and import runs."""
+"""The editorial admin: a newsroom tool for a desk with 100,000+ articles.
 
-from django.contrib import admin
+It presents; ``articles.publishing`` decides. Buttons, bulk actions and the
+step pages all call the workflow functions, which check state and permission
+and record the audit trail. The article list runs a fixed number of queries
+per page and never counts the whole table.
+"""
 
-from .models import Article, Image, ImportRun, Related, Topic
+import calendar
+import datetime
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.db.models.functions import Now
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+
+from search.admin import FullTextSearchMixin
+
+from . import publishing, sharing
+from .forms import ArticleAdminForm, ImportUploadForm, ShareLinkForm, step_form
+from .importing.loader import CREATED, UPDATED, import_sources
+from .models import Article, Correction, Image, ImportRun, Related, ShareLink, Topic, Transition
+from .rendering import web_url
+from .views import lead_image_prefetch
+
+Status = Article.Status
+
+# What an import writes: on an imported article these are shown, not edited,
+# because the next import of a changed file would silently overwrite them.
+CONTENT_FIELDS = [
+    "title", "excerpt", "body", "provider", "published_at", "category", "type", "topics",
+    "quality", "heat",
+]
+SOURCE_FIELDS = ["web_url", "original_url", "amp_url", "cdn_amp_url"]
+SCHEDULE_FIELDS = ["go_live_at", "expire_at", "embargo_until", "modified_at"]
+# How long the list's filter choices (distinct values over the whole table) are reused.
+FILTER_CHOICES_SECONDS = 300
+MAX_NAMED_IN_MESSAGE = 20
 
 
-class ImageInline(admin.TabularInline):
+def is_imported(article):
+    """Whether ``article`` came from an article file (the importer owns its content)."""
+    return article is not None and bool(article.source_hash)
+
+
+# --- the list: counting, filters, date drill-down ------------------------------------------
+
+
+class CappedCountPaginator(Paginator):
+    """Counts matching rows exactly up to ``CAP``; beyond that it estimates.
+
+    The admin needs a count on every page view, and ``COUNT(*)`` over 100,000
+    rows is what makes big changelists slow. Counting a capped subquery costs
+    at most ``CAP`` index entries; past it PostgreSQL's planner estimate is
+    good enough for "about N" and the page links. SQLite has no estimate, and
+    counts exactly.
+    """
+
+    CAP = 10_000
+    exact = True
+
+    @cached_property
+    def count(self):
+        counted = self.object_list[: self.CAP + 1].count()
+        if counted <= self.CAP:
+            return counted
+        self.exact = False
+        return max(self._estimate(), self.CAP + 1)
+
+    def _estimate(self):
+        queryset = self.object_list
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            return queryset.count()
+        sql, params = queryset.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    """What readers see, from the same queryset methods the public site uses."""
+
+    title = "visibility"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", "Live"),
+            ("scheduled", "Scheduled (go-live or embargo ahead)"),
+            ("embargoed", "Embargoed"),
+            ("expired", "Expired"),
+            ("hidden", "Not published"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "live":
+                return queryset.live()
+            case "scheduled":
+                return queryset.scheduled()
+            case "embargoed":
+                return queryset.filter(embargo_until__gt=Now())
+            case "expired":
+                return queryset.expired()
+            case "hidden":
+                return queryset.exclude(status=Status.PUBLISHED)
+        return queryset
+
+
+class CachedValuesFilter(admin.SimpleListFilter):
+    """The distinct values of a column, looked up once every few minutes, not on every page view."""
+
+    field_name = ""
+
+    def lookups(self, request, model_admin):
+        key = f"admin:article-values:{self.field_name}"
+        values = cache.get(key)
+        if values is None:
+            values = list(
+                Article.objects.exclude(**{f"{self.field_name}__isnull": True})
+                .order_by(self.field_name)
+                .values_list(self.field_name, flat=True)
+                .distinct()[:200]
+            )
+            cache.set(key, values, FILTER_CHOICES_SECONDS)
+        return [(value, value) for value in values]
+
+    def queryset(self, request, queryset):
+        if self.value() is not None:
+            return queryset.filter(**{self.field_name: self.value()})
+        return queryset
+
+
+class CategoryFilter(CachedValuesFilter):
+    title = "category"
+    parameter_name = field_name = "category"
+
+
+class TypeFilter(CachedValuesFilter):
+    title = "type"
+    parameter_name = field_name = "type"
+
+
+class TopicFilter(admin.SimpleListFilter):
+    """The most used topics (and the chosen one): 500 links would bury the filter."""
+
+    title = "topic"
+    parameter_name = "topic"
+    SHOWN = 40
+
+    def lookups(self, request, model_admin):
+        choices = cache.get("admin:article-topics")
+        if choices is None:
+            choices = list(
+                Topic.objects.annotate(uses=Count("tagged_articles"))
+                .order_by("-uses", "name")
+                .values_list("pk", "name")[: self.SHOWN]
+            )
+            cache.set("admin:article-topics", choices, FILTER_CHOICES_SECONDS)
+        chosen = self.value()
+        if chosen and chosen.isdigit() and all(str(pk) != chosen for pk, _ in choices):
+            choices = [*choices, *Topic.objects.filter(pk=chosen).values_list("pk", "name")]
+        return [(str(pk), name) for pk, name in choices]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if not self.value().isdigit():
+                return queryset.none()
+            return queryset.filter(tagged_topics__tag_id=self.value())
+        return queryset
+
+
+class HasImagesFilter(admin.SimpleListFilter):
+    title = "images"
+    parameter_name = "has_images"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "With images"), ("no", "Without images")]
+
+    def queryset(self, request, queryset):
+        has_images = Exists(Image.objects.filter(article=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(has_images)
+        if self.value() == "no":
+            return queryset.exclude(has_images)
+        return queryset
+
+
+class QualityFilter(admin.SimpleListFilter):
+    title = "quality"
+    parameter_name = "quality"
+    RANGES = {"0-24": (0, 24), "25-49": (25, 49), "50-74": (50, 74), "75-100": (75, 100)}
+
+    def lookups(self, request, model_admin):
+        return [*((key, key.replace("-", "–")) for key in self.RANGES), ("none", "Not rated")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(quality__isnull=True)
+        if self.value() in self.RANGES:
+            return queryset.filter(quality__range=self.RANGES[self.value()])
+        return queryset
+
+
+def date_drilldown(changelist):
+    """The date hierarchy's links, computed from the calendar instead of scanning the table.
+
+    Django's own asks for the distinct years, months or days of every matching
+    row (a DISTINCT over up to the whole table). Here the years come from the
+    oldest and newest dates (two lookups on the date index) and months and
+    days from the calendar; an empty month is simply an empty list.
+    """
+    field = changelist.date_hierarchy
+    params = changelist.params
+    year, month, day = (params.get(f"{field}__{part}") for part in ("year", "month", "day"))
+
+    def link(filters):
+        return changelist.get_query_string(filters, [f"{field}__"])
+
+    def choice(filters, moment, date_format):
+        return {"link": link(filters), "title": capfirst(formats.date_format(moment, date_format))}
+
+    if year and month and day:
+        moment = datetime.date(int(year), int(month), int(day))
+        return {
+            "show": True,
+            "back": {"link": link({f"{field}__year": year, f"{field}__month": month}),
+                     "title": capfirst(formats.date_format(moment, "YEAR_MONTH_FORMAT"))},
+            "choices": [{"title": capfirst(formats.date_format(moment, "MONTH_DAY_FORMAT"))}],
+        }
+    if year and month:
+        y, m = int(year), int(month)
+        return {
+            "show": True,
+            "back": {"link": link({f"{field}__year": year}), "title": str(y)},
+            "choices": [
+                choice({f"{field}__year": y, f"{field}__month": m, f"{field}__day": d},
+                       datetime.date(y, m, d), "MONTH_DAY_FORMAT")
+                for d in range(1, calendar.monthrange(y, m)[1] + 1)
+            ],
+        }
+    if year:
+        y = int(year)
+        return {
+            "show": True,
+            "back": {"link": link({}), "title": "All dates"},
+            "choices": [
+                choice({f"{field}__year": y, f"{field}__month": m}, datetime.date(y, m, 1), "YEAR_MONTH_FORMAT")
+                for m in range(1, 13)
+            ],
+        }
+    bounds = Article.objects.aggregate(first=Min(field), last=Max(field))
+    if bounds["first"] is None:
+        return {"show": False}
+    first, last = (timezone.localtime(bounds[k]).year for k in ("first", "last"))
+    return {
+        "show": True,
+        "back": None,
+        "choices": [{"link": link({f"{field}__year": str(y)}), "title": str(y)} for y in range(first, last + 1)],
+    }
+
+
+# --- inlines ---------------------------------------------------------------------
+
+
+def thumbnail(url, size=60):
+    """An ``<img>`` for an http(s) image URL, else nothing: data never becomes markup."""
+    src = web_url(url)
+    if not src:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" width="{}" loading="lazy" referrerpolicy="no-referrer" class="nr-thumb">',
+        src, size,
+    )
+
+
+class ImportedReadOnlyInline:
+    """Inline rows of an imported article are the file's; the next import replaces them."""
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def _editable(article):
+        return not is_imported(article) and (article is None or article.status != Status.KILLED)
+
+
+class ImageInline(ImportedReadOnlyInline, admin.TabularInline):
     model = Image
     extra = 0
-    fields = ["position", "url", "width", "height", "is_cached", "title", "attribution"]
+    ordering = ["position"]
+    fields = ["preview", "position", "url", "width", "height", "is_cached", "title", "attribution"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        return thumbnail(image.url, size=120)
 
 
-class RelatedInline(admin.StackedInline):
+class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
     model = Related
     fk_name = "article"
     extra = 0
+    ordering = ["position"]
     fields = ["position", "title", "web_url", "provider_name", "published_at", "target"]
     raw_id_fields = ["target"]
 
 
+# --- the article admin ---------------------------------------------------------
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "provider", "status", "published_at", "is_live", "quality", "heat"]
-    list_filter = ["status", "type", "category"]
+class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",
+        "heat", "lead_image",
+    ]
+    list_filter = [
+        "status", VisibilityFilter, "provider", CategoryFilter, TypeFilter, TopicFilter,
+        HasImagesFilter, QualityFilter, "published_at",
+    ]
     list_select_related = ["provider"]
+    list_per_page = 100
     search_fields = ["title", "excerpt", "provider__name"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["provider"]
     inlines = [ImageInline, RelatedInline]
-    readonly_fields = ["web_url", "extra", "provider_extra", "created_at", "updated_at"]
-    exclude = ["secured"]
+    paginator = CappedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    # The Preview button replaces it: it says what staff will see.
+    view_on_site = False
+    actions = [
+        "submit_selected", "publish_selected", "schedule_selected", "unpublish_selected",
+        "archive_selected", "kill_selected",
+    ]
+
+    # --- list columns ---
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics", lead_image_prefetch())
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, article):
+        badge = format_html(
+            '<span class="nr-status nr-status-{}">{}</span>', article.status, article.get_status_display()
+        )
+        if article.embargo_until and article.embargo_until > timezone.now():
+            badge += format_html(
+                '<span class="nr-status nr-status-embargo" title="Embargoed until {}">embargo</span>',
+                formats.date_format(timezone.localtime(article.embargo_until), "DATETIME_FORMAT"),
+            )
+        return badge
+
+    @admin.display(description="topics")
+    def topic_list(self, article):
+        return ", ".join(topic.name for topic in article.topics.all())
+
+    @admin.display(description="image")
+    def lead_image(self, article):
+        images = getattr(article, "lead_images", None)
+        if images is None:
+            images = list(article.images.all()[:1])
+        return thumbnail(images[0].url) if images else "—"
+
+    def action_checkbox(self, article):
+        """The selection checkbox, plus the version the user saw, so bulk actions spot later changes."""
+        return format_html(
+            '{}<input type="hidden" name="_seen_version" value="{}:{}">',
+            super().action_checkbox(article), article.pk, article.version,
+        )
+
+    def get_changelist(self, request, **kwargs):
+        base = super().get_changelist(request, **kwargs)
+
+        class ArticleChangeList(base):
+            def date_drilldown(self):
+                return date_drilldown(self)
+
+        return ArticleChangeList
+
+    # --- change form ---
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": CONTENT_FIELDS}), ("Source", {"fields": SOURCE_FIELDS})]
+        content_note = (
+            "Imported from the provider's feed: the next import of a changed file overwrites "
+            "these, so they are shown here, not edited. Use a correction to amend a live article."
+            if is_imported(obj) else None
+        )
+        return [
+            ("Schedule", {
+                "fields": SCHEDULE_FIELDS,
+                "description": "Changed only with the workflow buttons above, so every change is recorded.",
+            }),
+            ("Content", {"fields": ["slug", *CONTENT_FIELDS], "description": content_note}),
+            ("Source", {
+                "classes": ["collapse"],
+                "fields": [*SOURCE_FIELDS, "unknown_keys", "provider_unknown_keys", "source_hash",
+                           "created_at", "updated_at"],
+            }),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fixed = [*SCHEDULE_FIELDS, "slug", *SOURCE_FIELDS, "unknown_keys", "provider_unknown_keys",
+                 "source_hash", "created_at", "updated_at"]
+        if is_imported(obj) or not self.has_change_permission(request, obj):
+            fixed += CONTENT_FIELDS
+        return fixed
+
+    def has_change_permission(self, request, obj=None):
+        # A killed article is frozen for legal reasons: it can be viewed, not edited.
+        if obj is not None and obj.status == Status.KILLED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description="unknown keys")
+    def unknown_keys(self, article):
+        return _json_block(article.extra)
+
+    @admin.display(description="unknown provider keys")
+    def provider_unknown_keys(self, article):
+        return _json_block(article.provider_extra)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self._workflow_context(request, obj))
+            if is_imported(obj) or obj.status == Status.KILLED:
+                # Nothing on the form is editable: a Save button would only mislead.
+                context.update(show_save=False, show_save_and_continue=False,
+                               show_save_and_add_another=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _workflow_context(self, request, article):
+        code, text = publishing.visibility(article)
+        return {
+            "workflow_steps": publishing.available_steps(article, request.user),
+            "visibility_code": code,
+            "visibility_text": text,
+            "embargo_active": bool(article.embargo_until and article.embargo_until > timezone.now()),
+            "recent_transitions": article.transitions.select_related("user")[:10],
+            "corrections": article.corrections.select_related("created_by"),
+            "can_share": request.user.has_perm(sharing.PERMISSION) and article.status != Status.KILLED,
+            "preview_url": article.get_absolute_url(),
+            "is_imported": is_imported(article),
+        }
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.slug = Article.slug_for(obj.title, obj.web_url)
+            publishing.create(obj, by=request.user)
+            return
+        model_fields = {f.name for f in Article._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in model_fields]
+        labels = [str(form.fields[name].label or name) for name in form.changed_data if name != "version"]
+        publishing.save_edit(
+            obj, by=request.user, expected_version=form.cleaned_data.get("version"), fields=changed,
+            note=f"Changed {', '.join(labels)}." if labels else "",
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except publishing.StaleArticle as stale:
+            # The form's check locks the row, so only a racing non-locking
+            # writer gets here; the transaction was rolled back, nothing saved.
+            self.message_user(request, f"{stale.message} Nothing was saved; please try again.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        transitions = article.transitions.select_related("user")[:500] if article else []
+        return super().history_view(
+            request, object_id, extra_context={**(extra_context or {}), "transitions": transitions}
+        )
+
+    # --- workflow pages ---
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name=f"{name}_import"),
+            path("<path:object_id>/step/<str:step_name>/", wrap(self.step_view), name=f"{name}_step"),
+            path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404("No such article.")
+        return article
+
+    def _page(self, request, template, title, article=None, **context):
+        return TemplateResponse(request, f"admin/articles/article/{template}", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "original": article,
+            "article": article,
+            **context,
+        })
+
+    def step_view(self, request, object_id, step_name):
+        """Confirm and take one workflow step on one article (the change form's buttons)."""
+        article = self._article_or_404(request, object_id)
+        step = publishing.STEPS.get(step_name)
+        if step is None:
+            raise Http404("No such step.")
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        refusal = publishing.why_not(request.user, step_name, article)
+        if refusal is not None:
+            self.message_user(request, f"{refusal.message} Nothing was changed.", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        form = step_form(step, request.POST or None, initial=_step_initial(step, article))
+        if form.is_valid():
+            try:
+                publishing.take(
+                    step_name, article, by=request.user, note=form.cleaned_data["note"],
+                    expected_version=form.cleaned_data["version"], **form.options(),
+                )
+            except publishing.StaleArticle as stale:
+                # Show the current state and let the user decide again, note kept.
+                form.data = form.data.copy()
+                form.data["version"] = Article.objects.get(pk=article.pk).version
+                form.add_error(None, ValidationError(stale.message, code=stale.code))
+                article.refresh_from_db()
+            except publishing.NotPermitted as refused:
+                self.message_user(request, f"{refused.message} Nothing was changed.", messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            except publishing.WorkflowError as refused:
+                form.add_error(None, ValidationError(refused.message, code=refused.code))
+            else:
+                self.message_user(request, f"{step.label}: done for “{article}”.", messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        code, text = publishing.visibility(article)
+        return self._page(
+            request, "step.html", f"{step.label}: {article}", article,
+            step=step, form=form, media=self.media + form.media, visibility_text=text,
+            visibility_code=code,
+        )
+
+    def share_view(self, request, object_id):
+        """Create and revoke signed share links for one article."""
+        article = self._article_or_404(request, object_id)
+        if not request.user.has_perm(sharing.PERMISSION):
+            raise PermissionDenied
+        share_url = reverse("admin:articles_article_share", args=[article.pk])
+        form = ShareLinkForm(request.POST if "create" in request.POST else None)
+        if "revoke" in request.POST:
+            link = article.share_links.filter(pk=request.POST["revoke"]).first()
+            if link is not None:
+                sharing.revoke_link(link, by=request.user)
+                self.message_user(request, "The link was revoked; it no longer opens the article.")
+            return HttpResponseRedirect(share_url)
+        if form.is_valid():
+            try:
+                link = sharing.create_link(article, by=request.user, expires_at=form.cleaned_data["expires_at"])
+            except publishing.WorkflowError as refused:
+                form.add_error(None, ValidationError(refused.message, code=refused.code))
+            else:
+                self.message_user(request, "Share link created: copy it from the list below.", messages.SUCCESS)
+                return HttpResponseRedirect(share_url)
+        now = timezone.now()
+        links = [
+            {"link": link, "active": link.is_active(now), "url": sharing.url_for(link, request)}
+            for link in article.share_links.select_related("created_by", "revoked_by")
+        ]
+        return self._page(
+            request, "share.html", f"Share “{article}”", article,
+            form=form, links=links, media=self.media + form.media,
+            killed=article.status == Status.KILLED,
+        )
+
+    def import_view(self, request):
+        """Upload article files (or zips of them) and run the same importer as the command."""
+        if not request.user.has_perm("articles.import_articles"):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        result, files = None, []
+        if form.is_valid():
+            result = import_sources(
+                form.cleaned_data["files"], user=request.user, origin="admin", on_file=files.append
+            )
+            level = messages.WARNING if result.rejected else messages.SUCCESS
+            self.message_user(request, result.summary(), level)
+        return self._page(
+            request, "import.html", "Import article files",
+            form=form, result=result, media=self.media + form.media,
+            written=[f for f in files if f.outcome in (CREATED, UPDATED)][:200],
+            ignored=getattr(form, "ignored", []),
+        )
+
+    # --- bulk actions ---
+
+    @admin.action(description="Submit selected articles for review", permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description="Publish selected articles", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description="Schedule selected articles…", permissions=["schedule"])
+    def schedule_selected(self, request, queryset):
+        return self._bulk_with_form(request, queryset, "schedule")
+
+    @admin.action(description="Unpublish selected articles", permissions=["unpublish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "unpublish")
+
+    @admin.action(description="Archive selected articles", permissions=["archive"])
+    def archive_selected(self, request, queryset):
+        self._bulk(request, queryset, "archive")
+
+    @admin.action(description="Kill selected articles…", permissions=["kill"])
+    def kill_selected(self, request, queryset):
+        return self._bulk_with_form(request, queryset, "kill")
+
+    def has_submit_permission(self, request):
+        return publishing.may(request.user, "submit")
+
+    def has_publish_permission(self, request):
+        return publishing.may(request.user, "publish")
+
+    def has_schedule_permission(self, request):
+        return publishing.may(request.user, "schedule")
+
+    def has_unpublish_permission(self, request):
+        return publishing.may(request.user, "unpublish")
+
+    def has_archive_permission(self, request):
+        return publishing.may(request.user, "archive")
+
+    def has_kill_permission(self, request):
+        return publishing.may(request.user, "kill")
+
+    def response_action(self, request, queryset):
+        # Django drops an action the user may not take with a vague "No action
+        # selected"; a crafted POST for one of ours gets a clear refusal.
+        allowed = self.get_actions(request)
+        for name in request.POST.getlist("action"):
+            if name in self.actions and name not in allowed:
+                step = publishing.STEPS[name.removesuffix("_selected")]
+                self.message_user(request, f"You may not {step.verb} articles. Nothing was changed.", messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def _bulk(self, request, queryset, step_name, **options):
+        versions = _seen_versions(request)
+        report = publishing.apply_many(step_name, queryset, by=request.user, versions=versions, **options)
+        self._report(request, publishing.STEPS[step_name], report)
+
+    def _bulk_with_form(self, request, queryset, step_name):
+        """Ask for the step's input (a reason, times) first, the way Django's delete action confirms."""
+        step = publishing.STEPS[step_name]
+        form = step_form(step, request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self._bulk(request, queryset, step_name, note=form.cleaned_data["note"], **form.options())
+            return None
+        total = queryset.count()
+        return self._page(
+            request, "bulk_step.html", f"{step.label}: {total} article{'s' if total != 1 else ''}",
+            step=step, form=form, media=self.media + form.media, total=total,
+            articles=queryset.select_related("provider")[:100], more=max(total - 100, 0),
+            action=request.POST.get("action", ""),
+            selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            select_across=request.POST.get("select_across", "0"),
+            seen_versions=request.POST.getlist("_seen_version"),
+            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+        )
+
+    def _report(self, request, step, report):
+        """One message per outcome, naming the articles (autoescaped by the admin's templates)."""
+        if report.done:
+            self.message_user(
+                request, f"{step.label}: done for {_count(report.done)}: {_names(report.done)}.",
+                messages.SUCCESS,
+            )
+        outcomes = [
+            (report.not_allowed, "you may not do this", messages.WARNING),
+            (report.illegal, "not possible from their state", messages.WARNING),
+            (report.changed, "changed since you loaded the page; reload and try again", messages.ERROR),
+        ]
+        for items, why, level in outcomes:
+            if items:
+                details = "; ".join(f"“{article}” ({reason})" for article, reason in items[:MAX_NAMED_IN_MESSAGE])
+                more = f"; and {len(items) - MAX_NAMED_IN_MESSAGE} more" if len(items) > MAX_NAMED_IN_MESSAGE else ""
+                self.message_user(
+                    request, f"{step.label}: skipped {_count(items)} ({why}): {details}{more}.", level
+                )
+
+
+def _step_initial(step, article):
+    initial = {"version": article.version}
+    if step.name == "schedule":
+        initial.update(go_live_at=article.go_live_at, expire_at=article.expire_at)
+    elif step.name == "embargo":
+        initial["until"] = article.embargo_until
+    return initial
+
+
+def _seen_versions(request):
+    """``{article id: version}`` from the list page the user acted on."""
+    versions = {}
+    for value in request.POST.getlist("_seen_version"):
+        pk, _, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    return versions
+
+
+def _count(items):
+    return f"{len(items)} article{'s' if len(items) != 1 else ''}"
+
+
+def _names(articles):
+    shown = ", ".join(f"“{article}”" for article in articles[:MAX_NAMED_IN_MESSAGE])
+    extra = len(articles) - MAX_NAMED_IN_MESSAGE
+    return f"{shown} and {extra} more" if extra > 0 else shown
+
+
+def _json_block(value):
+    if not value:
+        return "—"
+    return format_html("<pre class=\"nr-json\">{}</pre>", json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+# --- the audit trail and the rest ------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the workflow or the importer: viewed here, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = ["at", "article_link", "action", "from_status", "to_status", "user", "note"]
+    list_filter = ["action", "to_status", "from_status", "user", "at"]
+    list_select_related = ["article", "user"]
+    search_fields = ["article__title", "note"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 100
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The article page links to its own trail.
+        return lookup == "article__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="article", ordering="article__title")
+    def article_link(self, entry):
+        url = reverse("admin:articles_article_change", args=[entry.article_id])
+        return format_html('<a href="{}">{}</a>', url, entry.article.title)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "article", "note", "created_by"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["article__title", "note"]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(ReadOnlyAdmin):
+    list_display = ["article", "created_by", "created_at", "expires_at", "is_active"]
+    list_select_related = ["article", "created_by"]
+    actions = ["revoke_selected"]
+
+    @admin.display(boolean=True, description="active")
+    def is_active(self, link):
+        return link.is_active()
+
+    @admin.action(description="Revoke selected share links", permissions=["share"])
+    def revoke_selected(self, request, queryset):
+        links = list(queryset.filter(revoked_at__isnull=True).select_related("article"))
+        for link in links:
+            sharing.revoke_link(link, by=request.user)
+        self.message_user(request, f"Revoked {len(links)} share link{'s' if len(links) != 1 else ''}.")
+
+    def has_share_permission(self, request):
+        return request.user.has_perm(sharing.PERMISSION)
 
 
 @admin.register(Topic)
@@ -40,12 +826,24 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "source", "user", "seen", "created", "updated", "unchanged", "rejected"]
-    readonly_fields = [f.name for f in ImportRun._meta.fields]
+    list_filter = ["source"]
+    list_select_related = ["user"]
+    fields = ["started_at", "finished_at", "source", "user", "seen", "created", "updated",
+              "unchanged", "rejected", "rejection_table"]
+    readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-
-admin.site.register(Related)
+    @admin.display(description="rejections")
+    def rejection_table(self, run):
+        if not run.rejections:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>File</th><th>Kind</th><th>Location</th><th>Message</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            format_html_join(
+                "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((r.get("path", ""), r.get("kind", ""), r.get("location") or r.get("field", ""),
+                  r.get("message", "")) for r in run.rejections),
+            ),
+        )

@@ -153,8 +153,6 @@ def schedule(article, *, by, go_live_at=None, expire_at=None, note="", expected_
     """
     step = STEPS["schedule"]
     _check(article, step, by, note, expected_version)
-    if article.status != Status.PUBLISHED:
-        _require(by, STEPS["publish"])
     if expire_at is not None:
         if expire_at <= timezone.now():
             raise TransitionNotAllowed(
@@ -182,8 +180,8 @@ def set_embargo(article, *, by, until, note="", expected_version=None):
     _check(article, step, by, note, expected_version)
     current = article.embargo_until
     loosens = current is not None and current > timezone.now() and (until is None or until < current)
-    if loosens and article.status == Status.PUBLISHED:
-        _require(by, STEPS["publish"])
+    if loosens and article.status == Status.PUBLISHED and not by.has_perm(STEPS["publish"].permission):
+        raise NotPermitted("You may not lift or shorten the embargo of a published article.")
     return _write(
         article, step, by, note=note, expected_version=expected_version,
         changes={"embargo_until": until},
@@ -208,11 +206,6 @@ def correct(article, *, by, note, expected_version=None):
     step = STEPS["correct"]
     _check(article, step, by, note, expected_version)
     now = timezone.now()
-    if not article.is_live(now):
-        raise TransitionNotAllowed(
-            "Only a live article can carry a correction; edit it before it goes live.",
-            code="not_live",
-        )
     with transaction.atomic():
         _write(
             article, step, by, note=note, expected_version=expected_version,
@@ -269,6 +262,20 @@ def save_edit(article, *, by, expected_version, fields, note=""):
         )
 
 
+def check_version(article, expected_version):
+    """Raise ``StaleArticle`` unless the stored article is still at ``expected_version``.
+
+    The row stays locked until the caller's transaction ends (where the
+    database can lock rows), so the save that follows cannot be overtaken.
+    """
+    with transaction.atomic():
+        current = (
+            Article.objects.select_for_update().filter(pk=article.pk).values_list("version", flat=True).first()
+        )
+    if current is None or current != expected_version:
+        raise _stale(article)
+
+
 def record_import(articles: Iterable[Article], *, user=None, created=True):
     """Add one audit row per imported article, in one query.
 
@@ -286,34 +293,91 @@ def record_import(articles: Iterable[Article], *, user=None, created=True):
     )
 
 
+def record_bulk_edit(articles: Iterable[Article], *, by, note):
+    """Add one "edited" audit row per article, in one query, for bulk content changes
+    made outside the workflow (a provider merge moving articles)."""
+    now = timezone.now()
+    return Transition.objects.bulk_create(
+        Transition(
+            article=article, action=Action.EDIT, from_status=article.status,
+            to_status=article.status, user=by, at=now, note=note,
+        )
+        for article in articles
+    )
+
+
 def record_share(link, *, by, revoked=False):
     """Audit the creation or revocation of a share link (the article itself does not change)."""
     article = link.article
-    expires = timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M %Z")
     return Transition.objects.create(
         article=article, action=Action.REVOKE_SHARE if revoked else Action.SHARE,
         from_status=article.status, to_status=article.status, user=by,
-        note=f"Link {link.pk}, expires {expires}",
+        note=f"Link {link.pk}, expires {_when(link.expires_at)}",
     )
+
+
+def take(step_name, article, *, by, **options):
+    """Take the step called ``step_name``: for callers that choose it at run time (admin buttons)."""
+    if step_name not in _FUNCTIONS:
+        raise TransitionNotAllowed(f"There is no workflow step called {step_name!r}.", code="unknown_step")
+    return _FUNCTIONS[step_name](article, by=by, **options)
 
 
 # --- questions the admin asks ----------------------------------------------
 
 
-def may(user, step_name, article=None):
-    """Whether ``user`` may take the step (on ``article``, if given, checking its state too)."""
+def visibility(article, now=None):
+    """``(code, explanation)``: whether readers see ``article`` now, and if not, why and until when.
+
+    Follows ``Article.is_live()``; an embargo is named first because it beats
+    everything else.
+    """
+    now = now or timezone.now()
+    if article.status != Status.PUBLISHED:
+        return "hidden", f"Not public: {article.get_status_display().lower()}."
+    if article.embargo_until and article.embargo_until > now:
+        return "embargoed", (
+            f"Embargoed until {_when(article.embargo_until)}: no public page, feed, sitemap "
+            "or search shows it before then, although it is published."
+        )
+    if article.go_live_at and article.go_live_at > now:
+        return "scheduled", f"Scheduled: goes live at {_when(article.go_live_at)}."
+    if article.expire_at and article.expire_at <= now:
+        return "expired", f"Expired at {_when(article.expire_at)}."
+    if article.expire_at:
+        return "live", f"Live until {_when(article.expire_at)}."
+    return "live", "Live."
+
+
+def why_not(user, step_name, article=None):
+    """The refusal the step would meet (a ``WorkflowError``, not raised), or None if it may be taken.
+
+    Checks the user's permission, and with ``article`` its state too; the
+    step's own input (notes, times) is checked when it is taken.
+    """
     step = STEPS[step_name]
-    if not user.has_perm(step.permission):
-        return False
+    if user is None or not user.has_perm(step.permission):
+        return NotPermitted(f"You may not {step.verb} articles.")
     if article is None:
-        return True
+        return None
     if article.status not in step.sources:
-        return False
-    if step_name == "correct":
-        return article.is_live()
+        return TransitionNotAllowed(
+            f"You cannot {step.verb} an article that is {article.get_status_display().lower()}.",
+            code="illegal_transition",
+        )
+    if step_name == "correct" and not article.is_live():
+        return TransitionNotAllowed(
+            "Only a live article can carry a correction; edit it before it goes live.", code="not_live"
+        )
     if step_name == "schedule" and article.status != Status.PUBLISHED:
-        return user.has_perm(STEPS["publish"].permission)
-    return True
+        # Scheduling an unpublished article publishes it.
+        return why_not(user, "publish")
+    return None
+
+
+def may(user, step_name, article=None):
+    """Whether ``user`` may take the step (on ``article``, if given, in its current state)."""
+    return why_not(user, step_name, article) is None
 
 
 def available_steps(article, user):
@@ -391,19 +455,11 @@ def _apply(article, step, by, *, note, expected_version, changes=None):
 def _check(article, step, by, note, expected_version):
     if expected_version is not None and expected_version != article.version:
         raise _stale(article)
-    _require(by, step)
-    if article.status not in step.sources:
-        raise TransitionNotAllowed(
-            f"You cannot {step.verb} an article that is {article.get_status_display().lower()}.",
-            code="illegal_transition",
-        )
+    refusal = why_not(by, step.name, article)
+    if refusal is not None:
+        raise refusal
     if step.note_required and not note.strip():
         raise TransitionNotAllowed(f"Say why you {step.verb} it: a note is required.", code="note_required")
-
-
-def _require(by, step):
-    if by is None or not by.has_perm(step.permission):
-        raise NotPermitted(f"You may not {step.verb} articles.")
 
 
 def _write(article, step, by, *, note, expected_version, changes=None):
@@ -442,11 +498,15 @@ def _stale(article):
     if change is None:
         return StaleArticle("This article no longer exists.", code="deleted")
     user, at, what = change
-    when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")
     return StaleArticle(
-        f"This article was changed by {describe_user(user)} ({what}) at {when}, after you opened it.",
+        f"This article was changed by {describe_user(user)} ({what}) at {_when(at, seconds=True)}, "
+        "after you opened it.",
         changed_by=user, changed_at=at,
     )
+
+
+def _when(moment, seconds=False):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else "") + " %Z")
 
 
 _FUNCTIONS = {

@@ -1,10 +1,103 @@
-from django.contrib import admin
+"""Admin for providers: how many articles each has, and merging two records of one outlet."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles import publishing
+from articles.caching import invalidate_public_pages
+from articles.models import Article
 
 from .models import Provider
 
 
+def merge_providers(target, others, *, by):
+    """Move every article of ``others`` to ``target``, then delete ``others``.
+
+    Returns how many articles moved. The moved articles get a new version (so
+    a form opened before the merge cannot silently put the old provider back)
+    and an audit row each.
+    """
+    others = [provider for provider in others if provider.pk != target.pk]
+    with transaction.atomic():
+        moved = list(Article.objects.filter(provider__in=others).only("pk", "status"))
+        Article.objects.filter(pk__in=[a.pk for a in moved]).update(
+            provider=target, version=F("version") + 1, updated_at=timezone.now()
+        )
+        names = ", ".join(sorted(p.name for p in others))
+        publishing.record_bulk_edit(moved, by=by, note=f"Provider merged: {names} into {target.name}.")
+        Provider.objects.filter(pk__in=[p.pk for p in others]).delete()
+        # The update above skipped the save signals that keep public pages fresh.
+        invalidate_public_pages()
+    return len(moved)
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=Provider.objects.none(), widget=forms.RadioSelect, empty_label=None,
+        label="Keep", help_text="The others' articles move to it; the others are deleted.",
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = providers
+        # Two records of one outlet often share a name: the domain tells them apart.
+        self.fields["keep"].label_from_instance = lambda p: f"{p.name} ({p.domain})"
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "slug"]
+    list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["domain"]}
+    actions = ["merge_selected"]
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        # A correlated count runs only for the rows on the page, on the provider index.
+        counts = (
+            Article.objects.filter(provider=OuterRef("pk")).order_by().values("provider")
+            .annotate(n=Count("pk")).values("n")
+        )
+        return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, provider):
+        url = reverse("admin:articles_article_changelist") + f"?provider__id__exact={provider.pk}"
+        return format_html('<a href="{}">{}</a>', url, provider.article_count)
+
+    @admin.action(description="Merge selected providers…", permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        """Ask which provider to keep, then move every article to it."""
+        providers = queryset.order_by("name")
+        if len(providers) < 2:
+            self.message_user(request, "Select at least two providers to merge.", messages.WARNING)
+            return None
+        form = MergeForm(request.POST if "confirm" in request.POST else None, providers=providers)
+        if form.is_valid():
+            keep = form.cleaned_data["keep"]
+            others = [p for p in providers if p.pk != keep.pk]
+            moved = merge_providers(keep, others, by=request.user)
+            for provider in others:
+                self.log_deletion(request, provider, str(provider))
+            self.message_user(
+                request, f"Merged {len(others)} provider(s) into “{keep}”: {moved} article(s) moved.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(request, "admin/providers/provider/merge.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Merge providers",
+            "form": form,
+            "providers": providers,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })

@@ -1,0 +1,101 @@
+"""Signed share links: show one unpublished article to someone without an account.
+
+A link's URL carries only a signature of its ``ShareLink`` id, so it cannot
+be guessed or altered; the row holds the expiry and the revocation, so a
+publisher can withdraw a link after sending it. Killing an article revokes
+its links (``publishing.kill``).
+
+Included from the project's URLconf at ``share/``.
+"""
+
+from django.core import signing
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from . import publishing
+from .models import Article, ShareLink
+from .views import render_article
+
+SALT = "articles.sharing"
+PERMISSION = "articles.share_article"
+
+
+def create_link(article, *, by, expires_at):
+    """A new share link for ``article`` until ``expires_at``; audited on the article."""
+    if not by.has_perm(PERMISSION):
+        raise publishing.NotPermitted("You may not share unpublished articles.")
+    if article.status == Article.Status.KILLED:
+        raise publishing.TransitionNotAllowed("A killed article cannot be shared.", code="killed")
+    if expires_at <= timezone.now():
+        raise publishing.TransitionNotAllowed("A share link must expire in the future.", code="in_past")
+    with transaction.atomic():
+        link = ShareLink.objects.create(article=article, created_by=by, expires_at=expires_at)
+        publishing.record_share(link, by=by)
+    return link
+
+
+def revoke_link(link, *, by):
+    """Stop ``link`` working from now on (revoking twice changes nothing)."""
+    if not by.has_perm(PERMISSION):
+        raise publishing.NotPermitted("You may not revoke share links.")
+    if link.revoked_at is not None:
+        return link
+    with transaction.atomic():
+        link.revoked_at = timezone.now()
+        link.revoked_by = by
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        publishing.record_share(link, by=by, revoked=True)
+    return link
+
+
+def token_for(link):
+    """The signed part of ``link``'s URL."""
+    return signing.dumps(link.pk, salt=SALT)
+
+
+def url_for(link, request=None):
+    """``link``'s URL, absolute when ``request`` is given."""
+    url = reverse("sharing:article", kwargs={"token": token_for(link)})
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def shared_article(request, token):
+    """The article behind a share link, as readers will see it, with a banner.
+
+    A tampered token is a 404 (nothing was ever there); an expired or revoked
+    link, or a killed article, is a 410 (it was there and will not return).
+    """
+    try:
+        link_id = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        raise Http404("No such link.") from None
+    link = ShareLink.objects.select_related("article__provider").filter(pk=link_id).first()
+    if link is None:
+        raise Http404("No such link.")
+    now = timezone.now()
+    if link.revoked_at is not None or link.article.status == Article.Status.KILLED:
+        return _gone(request, "This share link has been withdrawn.")
+    if link.expires_at <= now:
+        return _gone(request, "This share link has expired.")
+    expires = timezone.localtime(link.expires_at)
+    response = render_article(
+        request, link.article,
+        preview_banner=f"Shared preview, not yet public. This link expires {expires:%d %b %Y %H:%M %Z}.",
+    )
+    # The token is the key to the page: keep it out of Referer headers sent to linked sites.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _gone(request, message):
+    response = render(request, "admin/articles/share_gone.html", {"message": message}, status=410)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+app_name = "sharing"
+urlpatterns = [path("<str:token>/", shared_article, name="article")]
