@@ -21,6 +21,9 @@ from operator import and_, or_
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import F, Func, TextField, Value
 
+from articles.models import Article
+
+from ..highlight import END, START
 from ..query import NO_SPACE_SCRIPT_CLASS
 
 CONFIG = "newsroom_search"
@@ -192,10 +195,6 @@ def matching(queryset, query):
 
 def snippets(query, ids, using):
     """``{id: [excerpt snippet, body snippet]}`` with matches between highlight markers."""
-    from articles.models import Article
-
-    from ..highlight import END, START
-
     if not ids:
         return {}
     # Highlight every word searched for, whichever alternative of an OR matched.

@@ -19,8 +19,7 @@ TABLES = {
         "CREATE VIRTUAL TABLE search_fts USING fts5("
         "title, excerpt, body, topics, tokenize = 'porter unicode61 remove_diacritics 2')",
         # Substrings, for the articles written in CJK or Hangul.
-        "CREATE VIRTUAL TABLE search_cjk USING fts5("
-        "title, excerpt, body, topics, tokenize = 'trigram')",
+        "CREATE VIRTUAL TABLE search_cjk USING fts5(title, excerpt, body, tokenize = 'trigram')",
     ],
     "postgresql": [
         "CREATE EXTENSION IF NOT EXISTS unaccent",

@@ -11,9 +11,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def article_admin():
-    """The project's ArticleAdmin with the mixin in front, as it is meant to be wired."""
-    base = type(admin.site._registry[Article])
-    return type("SearchingArticleAdmin", (FullTextSearchMixin, base), {})(Article, admin.site)
+    """The project's ArticleAdmin, with the mixin in front if it is not wired in yet."""
+    admin_class = type(admin.site._registry[Article])
+    if not issubclass(admin_class, FullTextSearchMixin):
+        admin_class = type("SearchingArticleAdmin", (FullTextSearchMixin, admin_class), {})
+    return admin_class(Article, admin.site)
 
 
 @pytest.fixture

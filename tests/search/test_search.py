@@ -139,6 +139,17 @@ def test_chinese_and_japanese_words_are_found_inside_unspaced_text(make_article,
     assert found("芯片 -汽车") == []
 
 
+def test_a_cjk_topic_name_finds_its_articles(make_article, found):
+    article = make_article(title="Robots at work", topics=["産業用ロボット"])
+    make_article(title="Unrelated")
+
+    assert found("ロボット") == ["Robots at work"]
+    assert found("産業") == ["Robots at work"]
+
+    article.topics.clear()
+    assert found("ロボット") == []
+
+
 def test_cjk_matches_are_highlighted(make_article):
     make_article(title="芯片", excerpt="供应链人士表示，车规级芯片交期已延长至半年以上")
 
