@@ -1,0 +1,139 @@
+"""Importing article files from the admin: the same importer and the same report as the command."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles import forms
+from articles.models import Article, ImportRun
+from tests.conftest import article_text
+
+from .roles import make_user
+
+URL = reverse("admin:articles_article_import")
+
+
+@pytest.fixture
+def publisher_client(client, db):
+    client.force_login(make_user("publisher"))
+    return client
+
+
+def upload(name, text):
+    return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text)
+
+
+def zipped(name, members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
+
+
+def test_good_and_bad_files_give_the_commands_report(publisher_client):
+    good = upload("good.md", article_text(title="Imported from the admin", webUrl="https://example.com/up/1"))
+    bad = upload("bad.md", "title: no front matter here\n")
+
+    response = publisher_client.post(URL, {"files": [good, bad]})
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert (result.created, result.updated, result.unchanged, result.rejected) == (1, 0, 0, 1)
+    page = response.content.decode()
+    assert "bad.md" in page and "no_front_matter" in page
+    assert Article.objects.get().title == "Imported from the admin"
+    run = ImportRun.objects.get()
+    assert (run.source, run.created, run.rejected) == ("admin", 1, 1)
+
+
+def test_uploading_the_same_file_again_reports_it_unchanged(publisher_client):
+    text = article_text(webUrl="https://example.com/up/again")
+    publisher_client.post(URL, {"files": [upload("a.md", text)]})
+
+    response = publisher_client.post(URL, {"files": [upload("a.md", text)]})
+
+    assert response.context["result"].unchanged == 1
+    assert Article.objects.count() == 1
+
+
+def test_rejections_name_the_field_and_escape_what_the_file_says(publisher_client):
+    text = article_text(title="<script>x</script>", quality=500)
+
+    response = publisher_client.post(URL, {"files": [upload("<i>odd.md", text)]})
+
+    (error,) = response.context["result"].rejections
+    assert (error.kind, error.field) == ("invalid_value", "quality")
+    page = response.content.decode()
+    assert "<i>odd" not in page and "&lt;i&gt;odd.md" in page
+    assert "quality" in page
+
+
+def test_a_zip_of_articles_is_imported_and_other_members_ignored(publisher_client):
+    archive = zipped("batch.zip", {
+        "batch/one.md": article_text(webUrl="https://example.com/z/1"),
+        "batch/two.yaml": article_text(webUrl="https://example.com/z/2"),
+        "batch/README.txt": "not an article",
+        "__MACOSX/batch/._one.md": "resource fork",
+    })
+
+    response = publisher_client.post(URL, {"files": [archive]})
+
+    assert response.context["result"].created == 2
+    assert "README.txt" in response.content.decode()
+    assert Article.objects.count() == 2
+
+
+def test_a_zip_that_climbs_out_of_its_folder_is_refused_whole(publisher_client):
+    archive = zipped("evil.zip", {
+        "fine.md": article_text(),
+        "../../etc/evil.md": article_text(),
+    })
+
+    response = publisher_client.post(URL, {"files": [archive]})
+
+    assert response.context["form"].errors.as_data()["files"][0].code == "zip_unsafe_path"
+    assert not Article.objects.exists()
+
+
+def test_a_zip_with_too_many_members_is_refused(publisher_client, monkeypatch):
+    monkeypatch.setattr(forms, "MAX_ZIP_MEMBERS", 2)
+    archive = zipped("many.zip", {f"{n}.md": article_text() for n in range(3)})
+
+    response = publisher_client.post(URL, {"files": [archive]})
+
+    assert response.context["form"].errors.as_data()["files"][0].code == "zip_too_many"
+
+
+def test_a_zip_that_unpacks_too_big_is_refused(publisher_client, monkeypatch):
+    monkeypatch.setattr(forms, "MAX_ZIP_UNCOMPRESSED", 1000)
+    archive = zipped("big.zip", {"a.md": article_text(body="x" * 2000)})
+
+    response = publisher_client.post(URL, {"files": [archive]})
+
+    assert response.context["form"].errors.as_data()["files"][0].code == "zip_too_large"
+
+
+def test_an_oversized_member_is_rejected_without_being_inflated(publisher_client):
+    archive = zipped("huge.zip", {"huge.md": article_text(body="x" * (forms.MAX_FILE_BYTES + 10))})
+
+    response = publisher_client.post(URL, {"files": [archive]})
+
+    (error,) = response.context["result"].rejections
+    assert (error.kind, error.path) == ("too_large", "huge.zip/huge.md")
+
+
+def test_a_file_that_is_not_a_zip_is_refused(publisher_client):
+    response = publisher_client.post(URL, {"files": [upload("broken.zip", b"PK not really")]})
+
+    assert response.context["form"].errors.as_data()["files"][0].code == "bad_zip"
+
+
+def test_editors_may_not_import(client, db):
+    client.force_login(make_user("editor"))
+
+    assert client.get(URL).status_code == 403
+    assert URL not in client.get(reverse("admin:articles_article_changelist")).content.decode()

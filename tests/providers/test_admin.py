@@ -1,0 +1,76 @@
+"""The providers admin: article counts, and merging two records of one outlet."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from articles.models import Article, Transition
+from providers.models import Provider
+from tests.articles.roles import make_user
+
+LIST_URL = reverse("admin:providers_provider_changelist")
+
+
+@pytest.fixture
+def publisher_client(client, db):
+    client.force_login(make_user("publisher"))
+    return client
+
+
+def test_the_list_shows_each_providers_article_count(publisher_client, make_provider, make_article):
+    busy = make_provider(name="Busy")
+    make_provider(name="Quiet")
+    for _ in range(3):
+        make_article(provider=busy)
+
+    rows = publisher_client.get(LIST_URL).context["cl"].result_list
+
+    assert {p.name: p.article_count for p in rows} == {"Busy": 3, "Quiet": 0}
+
+
+def test_the_list_costs_the_same_queries_whatever_the_number_of_providers(
+    publisher_client, make_provider, make_article, django_assert_max_num_queries
+):
+    for _ in range(30):
+        make_article(provider=make_provider())
+
+    with django_assert_max_num_queries(7):
+        publisher_client.get(LIST_URL)
+
+
+def test_merge_asks_which_to_keep_then_moves_the_articles(publisher_client, make_provider, make_article):
+    keep = make_provider(name="The Verge", domain="theverge.com")
+    other = make_provider(name="the verge", domain="verge.com")
+    moved = make_article(provider=other)
+    post = {"action": "merge_selected", "index": 0, "_selected_action": [keep.pk, other.pk]}
+
+    asked = publisher_client.post(LIST_URL, post)
+    assert "theverge.com" in asked.content.decode() and Provider.objects.count() == 2
+
+    done = publisher_client.post(LIST_URL, {**post, "confirm": "yes", "keep": keep.pk}, follow=True)
+
+    assert list(Provider.objects.all()) == [keep]
+    stored = Article.objects.get(pk=moved.pk)
+    assert (stored.provider, stored.version) == (keep, 2)
+    assert Transition.objects.get(article=moved).action == "edit"
+    assert any("1 article(s) moved" in str(m) for m in get_messages(done.wsgi_request))
+
+
+def test_merge_needs_two_providers(publisher_client, make_provider):
+    only = make_provider()
+
+    response = publisher_client.post(
+        LIST_URL, {"action": "merge_selected", "index": 0, "_selected_action": [only.pk]}, follow=True
+    )
+
+    assert any("at least two" in str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_editors_cannot_merge(client, make_provider):
+    client.force_login(make_user("editor"))
+    a, b = make_provider(), make_provider()
+
+    client.post(LIST_URL, {"action": "merge_selected", "index": 0, "_selected_action": [a.pk, b.pk],
+                           "confirm": "yes", "keep": a.pk})
+
+    assert Provider.objects.count() == 2
