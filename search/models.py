@@ -28,11 +28,17 @@ class SqliteMatch(models.Lookup):
 
 
 class SqliteIndexEntry(models.Model):
-    """A row of the SQLite FTS5 table ``search_fts``; its rowid is the article's id."""
+    """A row of the SQLite FTS5 table ``search_fts``; its rowid is the article's id.
+
+    The join uses ``article_id``, an UNINDEXED copy of the rowid: FTS5 cannot
+    look rows up by it, so SQLite must scan the matches and fetch each
+    article by primary key. Joined on rowid, it may instead walk the live
+    articles and re-run the full-text query once per article (seconds).
+    """
 
     article = models.OneToOneField(
-        Article, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="sqlite_index",
+        Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="sqlite_index",
     )
     fts = SqliteMatchField(db_column="search_fts")
 

@@ -28,9 +28,9 @@ from articles.models import TaggedArticle
 from ..highlight import END, START
 from ..query import NO_SPACE_SCRIPT_CLASS
 
-# bm25 weights per column (title, excerpt, body, topics): title matches rank
-# above excerpt matches above body and topic matches.
-WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+# bm25 weights per column (title, excerpt, body, topics, article_id): title
+# matches rank above excerpt matches above body and topic matches.
+WEIGHTS = (10.0, 4.0, 1.0, 1.0, 0.0)
 SNIPPET_TOKENS = 32
 
 _TOPICS_OF = """coalesce((
@@ -57,8 +57,8 @@ _COPY_CJK = f"""
     WHERE rowid IN ({{ids}}) AND {_has_cjk("title || ' ' || excerpt || ' ' || body")}"""
 
 _INDEX_ARTICLE = f"""
-    INSERT OR REPLACE INTO search_fts (rowid, title, excerpt, body, topics)
-    VALUES (NEW.id, NEW.title, NEW.excerpt, NEW.body, {_TOPICS_OF.format(id="NEW.id")});
+    INSERT OR REPLACE INTO search_fts (rowid, article_id, title, excerpt, body, topics)
+    VALUES (NEW.id, NEW.id, NEW.title, NEW.excerpt, NEW.body, {_TOPICS_OF.format(id="NEW.id")});
     DELETE FROM search_cjk WHERE rowid = NEW.id;
     {_COPY_CJK.format(ids="NEW.id")};"""
 
@@ -116,8 +116,8 @@ def rebuild(connection):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_fts")
         cursor.execute(
-            "INSERT INTO search_fts (rowid, title, excerpt, body, topics) "
-            f"SELECT a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id='a.id')} "
+            "INSERT INTO search_fts (rowid, article_id, title, excerpt, body, topics) "
+            f"SELECT a.id, a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id='a.id')} "
             "FROM articles_article a"
         )
         cursor.execute("DELETE FROM search_cjk")
@@ -179,7 +179,9 @@ def snippets(query, ids, using):
         # cuts it around the first match); bodies give their best window.
         "SELECT rowid, highlight(search_fts, 1, %s, %s), "
         f"snippet(search_fts, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
-        f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
+        # "+rowid": one pass over the matches; a bare rowid IN (...) would
+        # re-run the full-text query once per id.
+        f"FROM search_fts WHERE search_fts MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})"
     )
     with connections[using].cursor() as cursor:
         cursor.execute(sql, [START, END, START, END, _fts_group(words), *ids])

@@ -16,8 +16,9 @@ import search.models
 TABLES = {
     "sqlite": [
         # Stemmed words with case and accents folded, for every article.
-        "CREATE VIRTUAL TABLE search_fts USING fts5("
-        "title, excerpt, body, topics, tokenize = 'porter unicode61 remove_diacritics 2')",
+        # article_id repeats the rowid, for joins (see SqliteIndexEntry).
+        "CREATE VIRTUAL TABLE search_fts USING fts5(title, excerpt, body, topics, "
+        "article_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')",
         # Substrings, for the articles written in CJK or Hangul.
         "CREATE VIRTUAL TABLE search_cjk USING fts5(title, excerpt, body, tokenize = 'trigram')",
     ],
@@ -87,7 +88,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="SqliteIndexEntry",
             fields=[
-                ("article", models.OneToOneField(db_column="rowid", db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name="sqlite_index", serialize=False, to="articles.article")),
+                ("article", models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name="sqlite_index", serialize=False, to="articles.article")),
                 ("fts", search.models.SqliteMatchField(db_column="search_fts")),
             ],
             options={"db_table": "search_fts", "managed": False},
