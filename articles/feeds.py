@@ -17,7 +17,7 @@ from providers.models import Provider
 
 from .models import Article, Topic
 from .rendering import xml_text
-from .views import updated_at
+from .views import LIST_FIELDS, updated_at
 
 FEED_SIZE = 50
 
@@ -46,7 +46,10 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj=None):
         return (
-            self.articles(obj).select_related("provider").prefetch_related("topics")[:FEED_SIZE]
+            self.articles(obj)
+            .select_related("provider")
+            .only(*LIST_FIELDS)
+            .prefetch_related("topics")[:FEED_SIZE]
         )
 
     def text(self, value):

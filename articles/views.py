@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import DatabaseError, connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -21,34 +21,63 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import rendering
-from .models import Article, Image, Related, TaggedArticle, Topic
+from .models import Article, Correction, Image, Related, TaggedArticle, Topic
 
 PAGE_SIZE = 20
 INDEX_PAGE_SIZE = 200
-# The lead story is picked among this many of the newest live articles.
+# The lead story is picked among this many of the newest live articles; the
+# rest make the front page's first page, so there must be more than a page.
 LEAD_CANDIDATES = 30
-# A save within this long of publication is not worth an "Updated" line.
-UPDATE_GRACE = timedelta(minutes=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# What a list shows of each article; the large columns (body, extra data, the
+# secured token) are never loaded for a list.
+LIST_FIELDS = (
+    "title", "slug", "excerpt", "category", "published_at", "modified_at", "heat", "quality",
+    "provider__name", "provider__slug",
+)
+# Never needed by a public page, and the token must never reach one.
+PRIVATE_FIELDS = ("secured", "extra", "provider_extra", "source_hash")
+
+
+def listed_articles():
+    """Live articles with just what a list item shows, newest first."""
+    return Article.objects.live().select_related("provider").only(*LIST_FIELDS)
 
 
 def lead_image_prefetch():
     """Only each article's first image, for list thumbnails (one query for the page)."""
-    return Prefetch("images", queryset=Image.objects.filter(position=0), to_attr="lead_images")
+    images = Image.objects.filter(position=0).only("article_id", "url", "width", "height", "title")
+    return Prefetch("images", queryset=images, to_attr="lead_images")
 
 
-def article_page_prefetches():
-    """What the article page shows besides the article row: one query each."""
-    related = Related.objects.annotate(
-        # Our own page is linked only while that article is live here.
-        target_slug=Subquery(
-            Article.objects.live().filter(pk=OuterRef("target_id")).values("slug")[:1]
-        )
+def article_children(article):
+    """What the article page shows besides the article row, one plain query each.
+
+    Direct queries rather than prefetch_related: for a single article they do
+    the same work with less of Django's bookkeeping, on the site's hottest page.
+    """
+    related = (
+        Related.objects.filter(article=article)
+        .select_related("target")
+        .only(*RELATED_FIELDS)
     )
-    prefetches = ["images", "topics", Prefetch("related_items", queryset=related)]
-    if hasattr(Article, "corrections"):
-        prefetches.append("corrections")
-    return prefetches
+    return {
+        "images": list(Image.objects.filter(article=article).defer("extra")),
+        # File order, as the editor wrote them.
+        "topics": list(Topic.objects.filter(tagged_articles__content_object=article).order_by("tagged_articles__id")),
+        "related": list(related),
+        "corrections": list(Correction.objects.filter(article=article)),
+    }
+
+
+RELATED_FIELDS = (
+    "article_id", "position", "title", "web_url", "published_at", "provider_name",
+    # Enough of our own copy to know whether it is live here, and where.
+    "target__slug", "target__status", "target__go_live_at", "target__embargo_until",
+    "target__expire_at",
+)
 
 
 # --- Pagination -------------------------------------------------------------
@@ -123,12 +152,10 @@ class PublicSiteMixin:
 
     paginate_by = PAGE_SIZE
     heading = ""
-
-    def live_articles(self):
-        return Article.objects.live().select_related("provider").prefetch_related(lead_image_prefetch())
+    lists_articles = True
 
     def get_queryset(self):
-        return self.live_articles()
+        return listed_articles()
 
     def paginate_queryset(self, queryset, page_size):
         page = paginate_by_cursor(queryset, self.request, page_size)
@@ -139,7 +166,61 @@ class PublicSiteMixin:
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("heading", self.heading)
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        if self.lists_articles:
+            context["stories"] = self.stories_for(context["object_list"])
+        return context
+
+    def stories_for(self, articles):
+        return stories(articles)
+
+
+@dataclass
+class Story:
+    """One article as a list shows it, formatted in Python.
+
+    Lists are the costliest pages to render; a dozen template filters per item
+    cost more than the page's queries, so the values are prepared once here.
+    """
+
+    url: str
+    title: str
+    excerpt: str
+    provider_name: str
+    provider_url: str
+    published_iso: str
+    published_text: str
+    image: dict | None
+
+
+def stories(articles):
+    """``Story`` items for ``articles``, with their lead pictures in one query."""
+    prefetch_related_objects(articles, lead_image_prefetch())
+    provider_urls = {}
+    items = []
+    for article in articles:
+        provider = article.provider
+        if provider.pk not in provider_urls:
+            provider_urls[provider.pk] = provider.get_absolute_url()
+        published = timezone.localtime(article.published_at)
+        image = article.lead_images[0] if article.lead_images else None
+        src = rendering.web_url(image.url) if image else ""
+        items.append(
+            Story(
+                url=article.get_absolute_url(),
+                title=article.title,
+                excerpt=article.excerpt,
+                provider_name=provider.name,
+                provider_url=provider_urls[provider.pk],
+                published_iso=published.replace(microsecond=0).isoformat(),
+                published_text=f"{published.day} {published:%b %Y, %H:%M} {published.tzname()}",
+                image={
+                    "src": src, "alt": image.title or article.title,
+                    "width": image.width, "height": image.height,
+                } if src else None,
+            )
+        )
+    return items
 
 
 # --- The front page ------------------------------------------------------------
@@ -171,33 +252,50 @@ def choose_lead(candidates):
 
 
 class FrontPageView(PublicSiteMixin, ListView):
-    """The lead story, then the latest live articles (three queries in all)."""
+    """The lead story, then the latest live articles.
+
+    The first page is cut from the lead's candidates themselves, so the
+    busiest page of the site costs two queries: the newest articles and their
+    pictures. Older pages add the list itself.
+    """
 
     template_name = "articles/front_page.html"
     heading = "Latest news"
 
     @cached_property
-    def lead(self):
+    def candidates(self):
         has_image = Image.objects.filter(article=OuterRef("pk"), position=0)
-        candidates = (
-            Article.objects.live()
-            .select_related("provider")
-            .annotate(has_lead_image=Exists(has_image))[:LEAD_CANDIDATES]
-        )
-        return choose_lead(candidates)
+        return list(listed_articles().annotate(has_lead_image=Exists(has_image))[:LEAD_CANDIDATES])
+
+    @cached_property
+    def lead(self):
+        return choose_lead(self.candidates)
 
     def get_queryset(self):
-        articles = Article.objects.live().select_related("provider")
+        articles = listed_articles()
         return articles.exclude(pk=self.lead.pk) if self.lead else articles
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.request.GET.get("before") or self.request.GET.get("after"):
+            return super().paginate_queryset(queryset, page_size)
+        rest = [article for article in self.candidates if article is not self.lead]
+        page = CursorPage(
+            rest[:page_size],
+            next_query=f"before={_cursor(rest[page_size - 1])}" if len(rest) > page_size else "",
+        )
+        return None, page, page.object_list, page.has_other_pages()
+
+    def stories_for(self, articles):
+        # The lead opens the front page only; older pages are plain lists.
+        if not self.lead or self.request.GET.get("before") or self.request.GET.get("after"):
+            return stories(articles)
+        # One query for the pictures of the lead and the list together.
+        self.lead_story, *rest = stories([self.lead, *articles])
+        return rest
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The lead opens the front page only; older pages are plain lists.
-        lead = None if context["page_obj"].has_previous() else self.lead
-        # One query for the pictures of the lead and the whole list.
-        shown = [lead, *context["object_list"]] if lead else context["object_list"]
-        prefetch_related_objects(shown, lead_image_prefetch())
-        context["lead"] = lead
+        context["lead"] = getattr(self, "lead_story", None)
         return context
 
 
@@ -226,6 +324,7 @@ class TopicIndexView(PublicSiteMixin, ListView):
     template_name = "articles/topic_index.html"
     paginate_by = INDEX_PAGE_SIZE
     heading = "Topics"
+    lists_articles = False
 
     def get_queryset(self):
         live_tagged = TaggedArticle.objects.filter(
@@ -253,6 +352,7 @@ class ArchiveIndexView(PublicSiteMixin, TemplateView):
 
     template_name = "articles/archive_index.html"
     heading = "Archive"
+    lists_articles = False
 
     def get_context_data(self, **kwargs):
         months = Article.objects.live().dates("published_at", "month", order="DESC")
@@ -317,7 +417,7 @@ class ArticleDetailView(PublicSiteMixin, DetailView):
     """An article at its permanent URL: live for everyone, a preview for staff, 410 once killed."""
 
     def get_queryset(self):
-        return Article.objects.select_related("provider")
+        return Article.objects.select_related("provider").defer(*PRIVATE_FIELDS)
 
     def get(self, request, *args, **kwargs):
         article = self.get_object()
@@ -349,7 +449,6 @@ def render_article(request, article, *, preview_banner=None):
     call it for any article, with ``preview_banner`` shown above the headline.
     A page with a banner is never cached or indexed.
     """
-    prefetch_related_objects([article], *article_page_prefetches())
     response = render(request, "articles/article_detail.html", article_context(request, article, preview_banner))
     if preview_banner:
         response["Cache-Control"] = "private, no-store"
@@ -358,34 +457,34 @@ def render_article(request, article, *, preview_banner=None):
 
 
 def updated_at(article):
-    """When the article was changed after publication, or None if it never was."""
-    if article.version > 1 and article.updated_at > article.published_at + UPDATE_GRACE:
-        return article.updated_at
+    """When readers were told the article changed (a correction), or None."""
+    if article.modified_at and article.modified_at > article.published_at:
+        return article.modified_at
     return None
 
 
 def article_context(request, article, preview_banner=None):
     """Everything the article template shows, with every URL already checked."""
-    images = [image for image in article.images.all() if rendering.web_url(image.url)]
+    children = article_children(article)
+    images = [image for image in children["images"] if rendering.web_url(image.url)]
     for image in images:
         image.src = rendering.web_url(image.url)
-    related = list(article.related_items.all())
-    for item in related:
-        item.local_url = (
-            reverse("articles:detail", kwargs={"slug": item.target_slug}) if item.target_slug else ""
-        )
+    for item in children["related"]:
+        # Our own page only while that article is live here; otherwise theirs.
+        target = item.target
+        item.local_url = target.get_absolute_url() if target and target.is_live() else ""
         item.external_url = rendering.web_url(item.web_url)
     canonical = request.build_absolute_uri(article.get_absolute_url())
     modified = updated_at(article)
-    topics = list(article.topics.all())
+    topics = children["topics"]
     return {
         "article": article,
         "preview_banner": preview_banner,
         "lead_image": images[0] if images else None,
         "more_images": images[1:],
         "topics": topics,
-        "related": related,
-        "corrections": list(article.corrections.all()) if hasattr(article, "corrections") else [],
+        "related": children["related"],
+        "corrections": children["corrections"],
         "body_html": rendering.render_markdown(article.body),
         "updated_at": modified,
         "canonical_url": canonical,

@@ -17,6 +17,7 @@ class ProviderIndexView(PublicSiteMixin, ListView):
     template_name = "providers/provider_index.html"
     paginate_by = INDEX_PAGE_SIZE
     heading = "Sources"
+    lists_articles = False
 
     def get_queryset(self):
         live = Article.objects.live().filter(provider=OuterRef("pk"))

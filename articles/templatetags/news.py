@@ -1,7 +1,10 @@
 """Template helpers for the public site: checked URLs and the site's name."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from .. import rendering
@@ -33,3 +36,14 @@ def iso(value):
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@lru_cache(maxsize=64)
+def _reverse(name, prefix):
+    return reverse(name)
+
+
+@register.simple_tag
+def path_to(name):
+    """``{% url name %}`` for argument-free routes, memoised: the header links on every page."""
+    return _reverse(name, get_script_prefix())

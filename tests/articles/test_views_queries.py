@@ -50,8 +50,8 @@ def test_article_page_queries(client, site, django_assert_num_queries, n):
 
 
 PAGES = {
-    # Lead candidates, the list, and the pictures of both.
-    "/": 3,
+    # The newest articles (lead candidates and first page at once), their pictures.
+    "/": 2,
     # The topic, the list, its pictures.
     "/topics/topic-0/": 3,
     # A count and a page of topics.
