@@ -27,6 +27,21 @@ class SqliteMatch(models.Lookup):
         return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
 
 
+@SqliteMatchField.register_lookup
+class SqliteContainsAny(models.Lookup):
+    """Any of the given strings occurs in the row's text (for CJK shorter than a trigram)."""
+
+    lookup_name = "contains_any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.lhs.alias)
+        text = " || ' ' || ".join(f"{table}.{c}" for c in ("title", "excerpt", "body", "topics"))
+        # instr(), not LIKE: this SQLite's trigram tables answer LIKE patterns
+        # shorter than three characters with no rows at all.
+        return "(" + " OR ".join([f"instr({text}, %s) > 0"] * len(self.rhs)) + ")", list(self.rhs)
+
+
 class SqliteIndexEntry(models.Model):
     """A row of the SQLite FTS5 table ``search_fts``; its rowid is the article's id.
 
@@ -48,6 +63,23 @@ class SqliteIndexEntry(models.Model):
 
     def __str__(self):
         return f"Search index entry for article {self.pk}"
+
+
+class SqliteCjkEntry(models.Model):
+    """A row of the SQLite trigram table ``search_cjk`` (articles with CJK text)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="sqlite_cjk",
+    )
+    fts = SqliteMatchField(db_column="search_cjk")
+
+    class Meta:
+        managed = False
+        db_table = "search_cjk"
+
+    def __str__(self):
+        return f"CJK search index entry for article {self.pk}"
 
 
 class PostgresIndexEntry(models.Model):

@@ -1,16 +1,16 @@
 """SQLite engine: FTS5 tables kept in sync by triggers, ranked with bm25.
 
-Two FTS5 tables, both with the article's id as rowid:
+Two FTS5 tables, both with the article's id as rowid (and again as the
+UNINDEXED ``article_id``, for joins: see ``search.models.SqliteIndexEntry``):
 
 * ``search_fts`` holds every article (title, excerpt, body, topic names) with
   the ``porter unicode61 remove_diacritics 2`` tokenizer: English stemming,
   case and accents folded. Arabic and other spaced scripts are words as usual.
-* ``search_cjk`` holds only the articles whose text contains CJK or Hangul,
-  with the ``trigram`` tokenizer. unicode61 keeps a run of ideographs as one
-  token (``東京で開催`` is one "word"), so a query for ``東京`` can only be
-  found as a substring; trigrams index that, and terms shorter than three
-  characters fall back to ``instr`` over this small table. Topic names are
-  searched for CJK substrings in ``articles_topic`` itself.
+* ``search_cjk`` holds only the articles with CJK or Hangul in their text or
+  topic names, with the ``trigram`` tokenizer. unicode61 keeps a run of
+  ideographs as one token (``東京で開催`` is one "word"), so a query for
+  ``東京`` can only be found as a substring; trigrams index that, and terms
+  shorter than three characters fall back to ``instr`` over this small table.
 
 The tables (in this app's migration) are plain data; the triggers below are
 what keeps them current, whatever wrote to ``articles_*``. Django rebuilds a
@@ -23,15 +23,16 @@ from django.db import connections
 from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 
-from articles.models import TaggedArticle
-
 from ..highlight import END, START
 from ..query import NO_SPACE_SCRIPT_CLASS
 
 # bm25 weights per column (title, excerpt, body, topics, article_id): title
 # matches rank above excerpt matches above body and topic matches.
 WEIGHTS = (10.0, 4.0, 1.0, 1.0, 0.0)
+_WEIGHTS_SQL = ", ".join(map(str, WEIGHTS))
 SNIPPET_TOKENS = 32
+_COLUMNS = "title || ' ' || excerpt || ' ' || body || ' ' || topics"
+_CJK_GLOB = f"GLOB '*[{NO_SPACE_SCRIPT_CLASS}]*'"
 
 _TOPICS_OF = """coalesce((
     SELECT group_concat(t.name, ' ') FROM articles_taggedarticle ta
@@ -45,22 +46,18 @@ _CJK_LEAD_BYTES = [*range(0xE3, 0xEE), 0xEF]
 
 def _has_cjk(text_sql):
     lead = " OR ".join(f"instr(CAST({text_sql} AS BLOB), x'{b:02X}')" for b in _CJK_LEAD_BYTES)
-    return f"(({lead}) AND ({text_sql}) GLOB '*[{NO_SPACE_SCRIPT_CLASS}]*')"
+    return f"(({lead}) AND ({text_sql}) {_CJK_GLOB})"
 
 
-# Copy a search_fts row to search_cjk when its text has CJK in it. (CJK topic
-# names are looked up in articles_topic at query time: a small table, and it
-# spares every topic change a second FTS5 write.)
-_COPY_CJK = f"""
-    INSERT INTO search_cjk (rowid, title, excerpt, body)
-    SELECT rowid, title, excerpt, body FROM search_fts
-    WHERE rowid IN ({{ids}}) AND {_has_cjk("title || ' ' || excerpt || ' ' || body")}"""
-
-_INDEX_ARTICLE = f"""
-    INSERT OR REPLACE INTO search_fts (rowid, article_id, title, excerpt, body, topics)
-    VALUES (NEW.id, NEW.id, NEW.title, NEW.excerpt, NEW.body, {_TOPICS_OF.format(id="NEW.id")});
-    DELETE FROM search_cjk WHERE rowid = NEW.id;
-    {_COPY_CJK.format(ids="NEW.id")};"""
+def _refresh_cjk(id_sql):
+    """Rewrite the search_cjk rows of these articles: present if they have CJK text."""
+    return f"""
+    DELETE FROM search_cjk WHERE rowid IN ({id_sql});
+    INSERT INTO search_cjk (rowid, article_id, title, excerpt, body, topics)
+    SELECT id, id, title, excerpt, body, topics FROM (
+        SELECT a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id="a.id")} AS topics
+        FROM articles_article a WHERE a.id IN ({id_sql})
+    ) WHERE {_has_cjk(_COLUMNS)};"""
 
 
 def _retopic(id_sql):
@@ -71,6 +68,20 @@ def _retopic(id_sql):
     WHERE rowid IN ({id_sql});"""
 
 
+def _topic_has_cjk(tag_id_sql):
+    return f"(SELECT name FROM articles_topic WHERE id = {tag_id_sql}) {_CJK_GLOB}"
+
+
+_INDEX_ARTICLE = f"""
+    INSERT OR REPLACE INTO search_fts (rowid, article_id, title, excerpt, body, topics)
+    VALUES (NEW.id, NEW.id, NEW.title, NEW.excerpt, NEW.body, {_TOPICS_OF.format(id="NEW.id")});
+    {_refresh_cjk("NEW.id")}"""
+
+_TAGGED = "SELECT content_object_id FROM articles_taggedarticle WHERE tag_id = NEW.id"
+
+# Topic links touch search_cjk only for CJK topic names (the WHEN clauses), so
+# the usual import pays for search_fts alone. Separate triggers, as neither
+# reads what the other writes, so their order does not matter.
 TRIGGERS = {
     "search_article_insert": f"AFTER INSERT ON articles_article BEGIN {_INDEX_ARTICLE} END",
     # Editorial changes (status, schedule) need no re-indexing: liveness is
@@ -84,16 +95,32 @@ TRIGGERS = {
             DELETE FROM search_fts WHERE rowid = OLD.id;
             DELETE FROM search_cjk WHERE rowid = OLD.id;
         END""",
-    "search_tagging_insert": f"AFTER INSERT ON articles_taggedarticle BEGIN {_retopic('NEW.content_object_id')} END",
-    "search_tagging_delete": f"AFTER DELETE ON articles_taggedarticle BEGIN {_retopic('OLD.content_object_id')} END",
+    "search_tagging_insert": f"""
+        AFTER INSERT ON articles_taggedarticle BEGIN {_retopic("NEW.content_object_id")} END""",
+    "search_tagging_delete": f"""
+        AFTER DELETE ON articles_taggedarticle BEGIN {_retopic("OLD.content_object_id")} END""",
     "search_tagging_update": f"""
         AFTER UPDATE ON articles_taggedarticle BEGIN
-            {_retopic('OLD.content_object_id, NEW.content_object_id')}
+            {_retopic("OLD.content_object_id, NEW.content_object_id")}
         END""",
     "search_topic_rename": f"""
         AFTER UPDATE OF name ON articles_topic WHEN OLD.name IS NOT NEW.name BEGIN
-            {_retopic('SELECT content_object_id FROM articles_taggedarticle WHERE tag_id = NEW.id')}
+            {_retopic(_TAGGED)}
         END""",
+    "search_tagging_insert_cjk": f"""
+        AFTER INSERT ON articles_taggedarticle WHEN {_topic_has_cjk("NEW.tag_id")}
+        BEGIN {_refresh_cjk("NEW.content_object_id")} END""",
+    "search_tagging_delete_cjk": f"""
+        AFTER DELETE ON articles_taggedarticle WHEN {_topic_has_cjk("OLD.tag_id")}
+        BEGIN {_refresh_cjk("OLD.content_object_id")} END""",
+    "search_tagging_update_cjk": f"""
+        AFTER UPDATE ON articles_taggedarticle
+        WHEN {_topic_has_cjk("OLD.tag_id")} OR {_topic_has_cjk("NEW.tag_id")}
+        BEGIN {_refresh_cjk("OLD.content_object_id, NEW.content_object_id")} END""",
+    "search_topic_rename_cjk": f"""
+        AFTER UPDATE OF name ON articles_topic
+        WHEN OLD.name IS NOT NEW.name AND (OLD.name {_CJK_GLOB} OR NEW.name {_CJK_GLOB})
+        BEGIN {_refresh_cjk(_TAGGED)} END""",
 }
 
 
@@ -121,7 +148,11 @@ def rebuild(connection):
             "FROM articles_article a"
         )
         cursor.execute("DELETE FROM search_cjk")
-        cursor.execute(_COPY_CJK.format(ids="SELECT rowid FROM search_fts"))
+        cursor.execute(
+            "INSERT INTO search_cjk (rowid, article_id, title, excerpt, body, topics) "
+            "SELECT rowid, rowid, title, excerpt, body, topics FROM search_fts "
+            f"WHERE {_has_cjk(_COLUMNS)}"
+        )
         # Merge the b-trees the bulk insert left behind, so queries start fast.
         cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
 
@@ -137,35 +168,50 @@ def is_installed(connection):
 def matching(queryset, query):
     """``queryset`` narrowed to articles matching ``query``, annotated with ``rank``.
 
-    Higher ``rank`` is better. Groups made only of words go into one FTS5
-    expression joined to the articles, so bm25 can rank them; CJK terms (and
-    groups mixing them) become ``id IN (...)`` conditions on top.
+    Higher ``rank`` is better. One FTS table is joined and drives the search
+    (SQLite then scans its matches and fetches articles by key): ``search_fts``
+    with the groups made only of words, which bm25 ranks; failing that,
+    ``search_cjk`` with a group made only of CJK terms. Every other term
+    becomes an ``id IN (...)`` condition on top.
     """
-    word_groups = [g for g in query.groups if not any(t.needs_substring_match for t in g)]
-    other_groups = [g for g in query.groups if g not in word_groups]
-    word_excluded = [t for t in query.excluded if not t.needs_substring_match]
-    other_excluded = [t for t in query.excluded if t.needs_substring_match]
+    words = [g for g in query.groups if not any(t.needs_substring_match for t in g)]
+    cjk = [g for g in query.groups if all(t.needs_substring_match for t in g)]
+    driving = words or cjk[:1]
+    others = [g for g in query.groups if g not in driving]
+    excluded = list(query.excluded)
 
-    if word_groups:
-        expression = " AND ".join(_fts_group(g) for g in word_groups)
+    if words:
+        word_excluded = [t for t in excluded if not t.needs_substring_match]
+        excluded = [t for t in excluded if t.needs_substring_match]
+        expression = " AND ".join(_fts_group(g) for g in words)
         if word_excluded:
             expression = f"({expression}) NOT {_fts_group(word_excluded)}"
-        weights = ", ".join(map(str, WEIGHTS))
         queryset = queryset.filter(sqlite_index__fts__match=expression).annotate(
             # The join keeps the table's own name, which bm25() needs.
-            rank=RawSQL(f"-bm25(search_fts, {weights})", ())
+            rank=RawSQL(f"-bm25(search_fts, {_WEIGHTS_SQL})", ())
         )
+    elif cjk:
+        group = cjk[0]
+        if all(len(t.text) >= 3 for t in group):
+            queryset = queryset.filter(sqlite_cjk__fts__match=_fts_group(group)).annotate(
+                rank=RawSQL(f"-bm25(search_cjk, {_WEIGHTS_SQL})", ())
+            )
+        else:
+            queryset = queryset.filter(
+                sqlite_cjk__fts__contains_any=[t.text for t in group]
+            ).annotate(rank=_substring_rank(query))
     else:
-        for term in word_excluded:
-            queryset = queryset.exclude(_term_q(term))
+        # Only groups mixing CJK and words ("東京 OR tokyo"): no single table
+        # can drive, so this rare case filters the articles by membership.
         queryset = queryset.annotate(rank=_substring_rank(query))
-    for group in other_groups:
+
+    for group in others:
         condition = Q()
         for term in group:
-            condition |= _term_q(term)
+            condition |= Q(pk__in=_ids_matching(term))
         queryset = queryset.filter(condition)
-    for term in other_excluded:
-        queryset = queryset.exclude(_term_q(term))
+    for term in excluded:
+        queryset = queryset.exclude(pk__in=_ids_matching(term))
     return queryset
 
 
@@ -198,22 +244,15 @@ def _fts_group(terms):
     return "(" + " OR ".join(_fts_phrase(t) for t in terms) + ")"
 
 
-def _term_q(term):
-    """An ``id IN (...)`` condition for one term, on whichever table can find it."""
+def _ids_matching(term):
+    """The ids of articles matching one term, from whichever table can find it."""
     if not term.needs_substring_match:
-        sql, params = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts_phrase(term)]
-    elif len(term.text) >= 3:
+        return RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts_phrase(term)])
+    if len(term.text) >= 3:
         # A quoted string is a phrase of trigrams: a substring match, from the index.
-        sql, params = "SELECT rowid FROM search_cjk WHERE search_cjk MATCH %s", [_fts_phrase(term)]
-    else:
-        # Shorter than one trigram: scan the (CJK-only) table.
-        sql = "SELECT rowid FROM search_cjk WHERE instr(title || ' ' || excerpt || ' ' || body, %s) > 0"
-        params = [term.text]
-    condition = Q(pk__in=RawSQL(sql, params))
-    if term.needs_substring_match:
-        condition |= Q(pk__in=TaggedArticle.objects.filter(tag__name__contains=term.text)
-                       .values("content_object_id"))
-    return condition
+        return RawSQL("SELECT rowid FROM search_cjk WHERE search_cjk MATCH %s", [_fts_phrase(term)])
+    # Shorter than one trigram: scan the (CJK-only) table.
+    return RawSQL(f"SELECT rowid FROM search_cjk WHERE instr({_COLUMNS}, %s) > 0", [term.text])
 
 
 def _substring_rank(query):

@@ -19,8 +19,9 @@ TABLES = {
         # article_id repeats the rowid, for joins (see SqliteIndexEntry).
         "CREATE VIRTUAL TABLE search_fts USING fts5(title, excerpt, body, topics, "
         "article_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')",
-        # Substrings, for the articles written in CJK or Hangul.
-        "CREATE VIRTUAL TABLE search_cjk USING fts5(title, excerpt, body, tokenize = 'trigram')",
+        # Substrings, for the articles with CJK or Hangul in their text or topics.
+        "CREATE VIRTUAL TABLE search_cjk USING fts5(title, excerpt, body, topics, "
+        "article_id UNINDEXED, tokenize = 'trigram')",
     ],
     "postgresql": [
         "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -92,6 +93,14 @@ class Migration(migrations.Migration):
                 ("fts", search.models.SqliteMatchField(db_column="search_fts")),
             ],
             options={"db_table": "search_fts", "managed": False},
+        ),
+        migrations.CreateModel(
+            name="SqliteCjkEntry",
+            fields=[
+                ("article", models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name="sqlite_cjk", serialize=False, to="articles.article")),
+                ("fts", search.models.SqliteMatchField(db_column="search_cjk")),
+            ],
+            options={"db_table": "search_cjk", "managed": False},
         ),
         migrations.RunPython(create_index, drop_index),
     ]
