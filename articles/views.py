@@ -126,8 +126,8 @@ def paginate_by_cursor(queryset, request, page_size):
     before, after = request.GET.get("before"), request.GET.get("after")
     if after:
         published_at, pk = _parse_cursor(after)
-        newer = Q(published_at__gt=published_at) | Q(published_at=published_at, pk__gt=pk)
-        rows = list(queryset.filter(newer).reverse()[: page_size + 1])
+        newer = Q(published_at__gt=published_at) | Q(pk__gt=pk)
+        rows = list(queryset.filter(newer, published_at__gte=published_at).reverse()[: page_size + 1])
         items = rows[:page_size][::-1]
         return CursorPage(
             items,
@@ -136,8 +136,10 @@ def paginate_by_cursor(queryset, request, page_size):
         )
     if before:
         published_at, pk = _parse_cursor(before)
-        older = Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
-        queryset = queryset.filter(older)
+        # The plain range on the date lets the database walk its date index
+        # from the cursor; the OR only breaks ties between equal dates.
+        older = Q(published_at__lt=published_at) | Q(pk__lt=pk)
+        queryset = queryset.filter(older, published_at__lte=published_at)
     rows = list(queryset[: page_size + 1])
     items = rows[:page_size]
     return CursorPage(
