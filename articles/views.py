@@ -8,13 +8,14 @@ the first one does. Each page runs a fixed number of queries, pinned in tests.
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
@@ -202,25 +203,36 @@ class Story:
     image: dict | None
 
 
+@lru_cache(maxsize=50_000)
+def _path(name, slug, prefix):
+    return reverse(name, kwargs={"slug": slug})
+
+
+def path_for(name, slug):
+    """``reverse(name, slug=slug)``, memoised: a list page links forty of them.
+
+    Reversing is pure (the URLconf does not change while running) and costs
+    more than the list's queries, so each URL is built once per process.
+    """
+    return _path(name, slug, get_script_prefix())
+
+
 def stories(articles):
     """``Story`` items for ``articles``, with their lead pictures in one query."""
     prefetch_related_objects(articles, lead_image_prefetch())
-    provider_urls = {}
     items = []
     for article in articles:
         provider = article.provider
-        if provider.pk not in provider_urls:
-            provider_urls[provider.pk] = provider.get_absolute_url()
         published = timezone.localtime(article.published_at)
         image = article.lead_images[0] if article.lead_images else None
         src = rendering.web_url(image.url) if image else ""
         items.append(
             Story(
-                url=article.get_absolute_url(),
+                url=path_for("articles:detail", article.slug),
                 title=article.title,
                 excerpt=article.excerpt,
                 provider_name=provider.name,
-                provider_url=provider_urls[provider.pk],
+                provider_url=path_for("providers:detail", provider.slug),
                 published_iso=published.replace(microsecond=0).isoformat(),
                 published_text=f"{published.day} {published:%b %Y, %H:%M} {published.tzname()}",
                 image={
@@ -245,7 +257,7 @@ def choose_lead(candidates):
     compete. The highest score wins; on a tie, the newer story.
     """
     candidates = list(candidates)
-    pool = [a for a in candidates if a.has_lead_image] or candidates
+    pool = [a for a in candidates if a.lead_images] or candidates
     if not pool:
         return None
     heats = sorted(max(a.heat or 0, 0) for a in pool)
@@ -273,8 +285,7 @@ class FrontPageView(PublicSiteMixin, ListView):
 
     @cached_property
     def candidates(self):
-        has_image = Image.objects.filter(article=OuterRef("pk"), position=0)
-        return list(listed_articles().annotate(has_lead_image=Exists(has_image))[:LEAD_CANDIDATES])
+        return list(listed_articles().prefetch_related(lead_image_prefetch())[:LEAD_CANDIDATES])
 
     @cached_property
     def lead(self):
@@ -481,7 +492,7 @@ def article_context(request, article, preview_banner=None):
     for item in children["related"]:
         # Our own page only while that article is live here; otherwise theirs.
         target = item.target
-        item.local_url = target.get_absolute_url() if target and target.is_live() else ""
+        item.local_url = path_for("articles:detail", target.slug) if target and target.is_live() else ""
         item.external_url = rendering.web_url(item.web_url)
     canonical = request.build_absolute_uri(article.get_absolute_url())
     modified = updated_at(article)

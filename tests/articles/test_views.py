@@ -299,7 +299,7 @@ def test_front_page_leads_with_the_best_recent_story_and_lists_the_rest(client, 
 
 def test_lead_prefers_stories_with_a_picture_then_heat_and_quality_then_recency():
     def candidate(pk, heat, quality, image=True):
-        return type("A", (), {"pk": pk, "heat": heat, "quality": quality, "has_lead_image": image})()
+        return type("A", (), {"pk": pk, "heat": heat, "quality": quality, "lead_images": ["picture"] if image else []})()
 
     newest, older = candidate(1, 10, 50), candidate(2, 10, 50)
     assert choose_lead([newest, older]) is newest

@@ -5,10 +5,13 @@ costs a single query (the next scheduled go-live or expiry) once per content
 change, shared by every page, and is pinned on its own below.
 """
 
+import re
+
 import pytest
 
 from articles.caching import content_version
 from articles.models import Article
+from articles.views import PAGE_SIZE
 
 from .pages import add_corrections, add_images, add_related
 
@@ -103,3 +106,15 @@ def test_minting_a_content_version_costs_one_query(site, django_assert_num_queri
         content_version()
     with django_assert_num_queries(0):
         content_version()
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_older_front_pages_stay_within_the_limit(client, site, django_assert_num_queries, make_article, n):
+    site(n)
+    for _ in range(PAGE_SIZE + 5):
+        make_article()
+    content_version()
+    older = re.search(r'rel="next" href="\?(before=[0-9-]+)"', client.get("/").content.decode()).group(1)
+    # Lead candidates and their pictures, the page, its pictures.
+    with django_assert_num_queries(4):
+        assert client.get(f"/?{older}").status_code == 200
