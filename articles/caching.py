@@ -17,6 +17,7 @@ staff see previews and banners that must never reach a reader.
 """
 
 import hashlib
+import logging
 import math
 import secrets
 import time
@@ -31,6 +32,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
 PAGE_KEY_PREFIX = "public:page"
@@ -50,8 +53,17 @@ def invalidate_public_pages():
     when the transaction commits: a reader who rebuilt a page in between saw
     the old rows, and its page must not survive the commit.
     """
-    cache.delete(VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+    _drop_version()
+    transaction.on_commit(_drop_version)
+
+
+def _drop_version():
+    try:
+        cache.delete(VERSION_KEY)
+    except Exception:
+        # A write must not fail because the cache is down; nothing is served
+        # from an unreachable cache, and a restarted one starts empty.
+        logger.exception("Could not invalidate the public page cache")
 
 
 def next_scheduled_change():
@@ -91,7 +103,7 @@ def _is_anonymous(request):
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def public_page(max_age=0, *, cache_control=None):
+def public_page(max_age=0):
     """Decorate a public view with conditional GET, page caching and Cache-Control.
 
     ``max_age`` is what browsers and shared caches may keep without asking;
@@ -111,7 +123,15 @@ def public_page(max_age=0, *, cache_control=None):
                 patch_vary_headers(response, ["Cookie"])
                 return response
 
-            token, minted_at = content_version()
+            try:
+                token, minted_at = content_version()
+            except Exception:
+                # An unreachable cache must not take the site down: serve the
+                # page fresh, and let nobody keep it.
+                logger.exception("Public page cache unavailable")
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, no_cache=True)
+                return response
             url = request.build_absolute_uri()
             digest = hashlib.sha256(f"{token}|{url}".encode()).hexdigest()[:32]
             etag = f'"{digest}"'
@@ -127,7 +147,7 @@ def public_page(max_age=0, *, cache_control=None):
                 # backwards when that item is withdrawn).
                 response.headers["ETag"] = etag
                 response.headers["Last-Modified"] = http_date(last_modified)
-            patch_cache_control(response, public=True, max_age=max_age, **(cache_control or {}))
+            patch_cache_control(response, public=True, max_age=max_age)
             if max_age == 0:
                 patch_cache_control(response, must_revalidate=True)
             patch_vary_headers(response, ["Cookie"])

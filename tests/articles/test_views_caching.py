@@ -123,3 +123,17 @@ def test_staff_pages_are_private_and_never_reach_readers(client, make_article, d
     reader_view = client.get(article.get_absolute_url())
     assert reader_view.status_code == 404
     assert "Embargoed scoop" not in reader_view.content.decode()
+
+
+def test_pages_are_served_fresh_when_the_cache_is_unreachable(client, make_article, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    article = make_article(title="Still readable")
+    monkeypatch.setattr(cache, "get", down)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Still readable" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
