@@ -61,10 +61,11 @@ class ProviderAdmin(admin.ModelAdmin):
     list_per_page = 100
 
     def get_queryset(self, request):
-        # A correlated count runs only for the rows on the page, on the provider index.
+        # A correlated count runs only for the rows on the page; COUNT(*) lets it
+        # read the provider index alone, without visiting the table.
         counts = (
             Article.objects.filter(provider=OuterRef("pk")).order_by().values("provider")
-            .annotate(n=Count("pk")).values("n")
+            .annotate(n=Count("*")).values("n")
         )
         return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
 
@@ -84,9 +85,9 @@ class ProviderAdmin(admin.ModelAdmin):
         if form.is_valid():
             keep = form.cleaned_data["keep"]
             others = [p for p in providers if p.pk != keep.pk]
-            moved = merge_providers(keep, others, by=request.user)
-            for provider in others:
-                self.log_deletion(request, provider, str(provider))
+            with transaction.atomic():
+                self.log_deletions(request, others)  # must precede the deletion
+                moved = merge_providers(keep, others, by=request.user)
             self.message_user(
                 request, f"Merged {len(others)} provider(s) into “{keep}”: {moved} article(s) moved.",
                 messages.SUCCESS,

@@ -88,6 +88,19 @@ def test_the_change_form_shows_an_embargo_clearly(client, make_article, publishe
     assert "Embargoed until" in page
 
 
+def test_staff_preview_an_unpublished_article_as_readers_will_see_it(client, make_article, editor):
+    article = make_article(status=S.DRAFT, title="Draft story")
+
+    page = login(client, editor).get(change_url(article)).content.decode()
+    preview = client.get(article.get_absolute_url())
+
+    assert f'href="{article.get_absolute_url()}"' in page and "Preview as readers will see it" in page
+    assert preview.status_code == 200
+    assert "Draft story" in preview.content.decode()
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
 def test_imported_content_is_shown_read_only_with_its_unknown_keys(client, make_article, publisher):
     article = make_article(
         source_hash="abc123", title="From the feed",
