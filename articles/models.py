@@ -209,6 +209,23 @@ class Image(models.Model):
     attribution = models.TextField(blank=True, null=True)
     extra = models.JSONField(default=dict, blank=True)
 
+    # Our own copy (articles/images/). All nullable or with a database default,
+    # because the importer inserts image rows with raw SQL that names only the
+    # columns above. ``is_cached`` is the upstream CDN's flag, not ours.
+    file = models.CharField(
+        "cached file", max_length=255, blank=True, null=True,
+        help_text="Storage name of the cleaned original; empty until cached.",
+    )
+    # [{"width", "height", "format", "name"}, ...], narrowest first.
+    renditions = models.JSONField(blank=True, null=True)
+    cached_at = models.DateTimeField(blank=True, null=True)
+    fetch_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    fetch_error = models.TextField("last fetch error", blank=True, null=True)
+    last_attempt_at = models.DateTimeField(blank=True, null=True)
+    next_attempt_at = models.DateTimeField(
+        blank=True, null=True, help_text="A failed fetch is retried after this time."
+    )
+
     class Meta:
         ordering = ["article", "position"]
         constraints = [
