@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError
@@ -597,12 +598,22 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 while the database answers, 503 when it does not (for load balancers)."""
+    """200 while the database and the cache answer, 503 naming what does not (for load balancers)."""
+    down = []
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        down.append("database")
+    try:
+        # A write and a read: a cache that accepts nothing is down too.
+        cache.set("healthz", "ok", 10)
+        if cache.get("healthz") != "ok":
+            down.append("cache")
+    except Exception:
+        down.append("cache")
+    if down:
+        return HttpResponse(f"{' and '.join(down)} unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

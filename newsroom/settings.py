@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # One JSON line per request, and the Content-Security-Policy header.
+    "newsroom.middleware.RequestLogMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Static files straight from the app, compressed, before any other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so it sees the views' exceptions: a friendly 503 when the
+    # database or the cache cannot be reached.
+    "newsroom.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -99,12 +105,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # An unreachable database answers a friendly 503 quickly rather than hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # Full-text search's ORM helpers (SearchQuery, SearchRank) on PostgreSQL only.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 
 # Cache: local memory by default; Redis in production (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
+if "RedisCache" in CACHES["default"]["BACKEND"]:
+    # A stopped or hung Redis must cost a request a second, not a worker forever.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -119,7 +132,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed file names need `manage.py collectstatic` first, which
 # production runs; development and tests serve the files as they are.
@@ -154,9 +167,84 @@ BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 # Display name of the site in page titles, feeds and news sitemaps.
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 
+# --- Sessions --------------------------------------------------------------
+# Any app server must read a session another one wrote: sessions live in the
+# database, read through the cache when the cache is shared (Redis), so a
+# flushed Redis logs nobody out. A per-process local-memory cache would serve
+# stale sessions across workers, so it only fronts the database when shared.
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
+}
+_SHARED_CACHE = "RedisCache" in CACHES["default"]["BACKEND"]
+_session_engine = env.str("SESSION_ENGINE", default="cached_db" if _SHARED_CACHE else "db")
+SESSION_ENGINE = _SESSION_ENGINES.get(_session_engine, _session_engine)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+
+# --- Security ---------------------------------------------------------------
+# Off on a developer's plain-HTTP machine; on in production (DEBUG=0), where
+# `manage.py check --deploy` must report nothing. Each can be turned off by
+# its environment variable, e.g. for a first rollout with a short HSTS.
+_PRODUCTION = not DEBUG
+# TLS ends at the proxy / load balancer, which must set (and overwrite) this
+# header; an empty value turns the trust off when gunicorn faces clients directly.
+_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto" if _PRODUCTION else "")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_PRODUCTION)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The site's own pages load scripts, styles and fonts from itself only;
+# article pictures are hotlinked from the outlets over HTTPS.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+)
+
+# Admin sign-in: after this many failures for one user name, or this many
+# from one address, sign-in is refused for LOGIN_LOCKOUT_SECONDS.
+LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+
+# --- Logging ----------------------------------------------------------------
+# One JSON object per line on stdout (LOG_FORMAT=json, the default in
+# production) for the log collector; plain text for a developer's console.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "newsroom.logging.JSONFormatter"},
+        "text": {"()": "newsroom.logging.RedactingFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Our request log replaces runserver's and django.request's per-request lines.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -6,9 +6,13 @@ from django.urls import include, path
 
 from articles import sitemaps, views
 from articles.caching import public_page
+from newsroom.throttling import ThrottledAdminAuthenticationForm
 
 # Crawlers fetch these often and they change with every import: an hour is plenty.
 crawler_file = public_page(max_age=3600)
+
+# Repeated sign-in failures pause sign-in for that user name or address.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
