@@ -1,0 +1,72 @@
+"""Keep our own copies of article images: ``manage.py cache_images [options]``.
+
+Thin by design: arguments, progress, the summary and the exit code. The work
+is done by ``articles.images.caching``.
+"""
+
+import sys
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from articles.images import caching
+from articles.management.commands.import_articles import _Progress
+
+
+class Command(BaseCommand):
+    help = (
+        "Download, clean and resize the images we do not have a copy of yet. Failed images "
+        "are retried with back-off on later runs. Exit status: 0 all cached, 1 some failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, metavar="N", help="Cache at most N images.")
+        parser.add_argument("--article", type=int, metavar="ID", help="Only this article's images.")
+        parser.add_argument("--provider", metavar="DOMAIN", help="Only this provider's images.")
+        parser.add_argument(
+            "--retry-failed", action="store_true",
+            help="Retry failed images now, without waiting for their back-off, even past the last attempt.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="List what would be fetched.")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar, even on a terminal."
+        )
+
+    def handle(self, *, limit, article, provider, retry_failed, dry_run, no_progress, verbosity, **options):
+        images = caching.pending(
+            timezone.now(), retry_failed=retry_failed, article_id=article, provider=provider
+        )
+        if limit is not None:
+            images = images[: max(limit, 0)]
+
+        if dry_run:
+            urls = list(images.values_list("url", flat=True))
+            if verbosity >= 2:
+                for url in urls:
+                    self.stdout.write(url)
+            self.stdout.write(self.style.SUCCESS(f"Dry run: {len(urls)} images would be fetched"))
+            return
+
+        total = images.count()
+        progress = _Progress(total, sys.stderr) if (
+            verbosity >= 1 and not no_progress and sys.stderr.isatty() and total
+        ) else None
+
+        def on_image(image, failure):
+            if failure and verbosity >= 1:
+                self.stderr.write(self.style.ERROR(f"image {image.pk} {image.url}: {failure}"))
+            elif verbosity >= 2:
+                self.stdout.write(f"image {image.pk}: cached")
+            if progress:
+                progress.step()
+
+        try:
+            run = caching.cache_images(images, on_image=on_image)
+        finally:
+            if progress:
+                progress.close()
+        # Printed even under -v 0: it is the one line a cron mail needs.
+        style = self.style.ERROR if run.failed else self.style.SUCCESS
+        self.stdout.write(style(run.summary()))
+        if run.failed:
+            sys.exit(1)
