@@ -1,0 +1,93 @@
+"""``{% picture %}``: an article image as responsive, layout-stable HTML.
+
+Usage::
+
+    {% load pictures %}
+    {% picture image headline=article.title lazy=False sizes="100vw" css_class="lead__image" %}
+
+``image`` is an ``Image`` or a dict with ``src``/``url``, ``width``, ``height``
+and optionally ``renditions`` and ``alt``/``title``. With our own renditions
+it renders a ``<picture>`` (WebP, then a JPEG ``<img>`` fallback) with
+``srcset`` and ``sizes``; otherwise an ``<img>`` of the remote http(s) URL.
+Both carry ``width``/``height`` when known, so the page does not shift while
+pictures load. Everything goes through ``format_html``: captions and
+headlines are untrusted text.
+"""
+
+from django import template
+from django.core.files.storage import default_storage
+from django.utils.html import format_html
+
+from ..rendering import web_url
+
+register = template.Library()
+
+# An article column is at most ~46rem wide; on phones, the whole screen.
+DEFAULT_SIZES = "(min-width: 48rem) 46rem, 100vw"
+# The fallback <img src> for browsers without srcset: sharp enough, not huge.
+FALLBACK_WIDTH = 1024
+
+
+@register.simple_tag
+def picture(image, headline="", sizes=DEFAULT_SIZES, lazy=True, css_class=""):
+    """The HTML for ``image``; alt text is its caption, else ``headline``."""
+    if not image:
+        return ""
+    alt = _get(image, "alt") or _get(image, "title") or headline or ""
+    renditions = _get(image, "renditions") or []
+    jpegs = [r for r in renditions if r.get("format") == "jpeg"]
+    if jpegs:
+        return _picture(image, renditions, jpegs, alt, sizes, lazy, css_class)
+    src = _get(image, "src") or web_url(_get(image, "url"))
+    if not src:
+        return ""
+    return _img(src, "", "", _get(image, "width"), _get(image, "height"), alt, lazy, css_class)
+
+
+def srcset(renditions):
+    """``"url 320w, url 640w"`` over ``renditions``, narrowest first."""
+    return ", ".join(
+        f"{default_storage.url(r['name'])} {r['width']}w"
+        for r in sorted(renditions, key=lambda r: r["width"])
+    )
+
+
+def _picture(image, renditions, jpegs, alt, sizes, lazy, css_class):
+    widest = max(jpegs, key=lambda r: r["width"])
+    fallback = max(
+        (r for r in jpegs if r["width"] <= FALLBACK_WIDTH), key=lambda r: r["width"],
+        default=min(jpegs, key=lambda r: r["width"]),
+    )
+    # The real file's size; renditions keep its aspect ratio.
+    width = _get(image, "width") or widest["width"]
+    height = _get(image, "height") or widest["height"]
+    webps = [r for r in renditions if r.get("format") == "webp"]
+    source = (
+        format_html('<source type="image/webp" srcset="{}" sizes="{}">', srcset(webps), sizes)
+        if webps else ""
+    )
+    img = _img(
+        default_storage.url(fallback["name"]), srcset(jpegs), sizes, width, height, alt, lazy,
+        css_class,
+    )
+    return format_html("<picture>{}{}</picture>", source, img)
+
+
+def _img(src, candidates, sizes, width, height, alt, lazy, css_class):
+    # Below the fold: load when near. The lead: fetch first, it is the largest paint.
+    priority = ("loading", "lazy") if lazy else ("fetchpriority", "high")
+    return format_html(
+        '<img src="{}"{}{}{} alt="{}" {}="{}" decoding="async">',
+        src,
+        format_html(' srcset="{}" sizes="{}"', candidates, sizes) if candidates else "",
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' width="{}" height="{}"', width, height) if width and height else "",
+        alt,
+        *priority,
+    )
+
+
+def _get(image, name):
+    if isinstance(image, dict):
+        return image.get(name)
+    return getattr(image, name, None)
