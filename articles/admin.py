@@ -607,8 +607,11 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         result, files = None, []
         if form.is_valid():
+            # No worker processes: forking a web server's worker (its threads and
+            # open connections) is riskier than parsing an upload in-process.
             result = import_sources(
-                form.cleaned_data["files"], user=request.user, origin="admin", on_file=files.append
+                form.cleaned_data["files"], user=request.user, origin="admin", on_file=files.append,
+                parallel=False,
             )
             level = messages.WARNING if result.rejected else messages.SUCCESS
             self.message_user(request, result.summary(), level)

@@ -427,12 +427,11 @@ def apply_many(step_name, articles, *, by, versions=None, **options):
     page): an article that changed since is skipped and reported, never
     overwritten. One refusal does not stop the others.
     """
-    function = _FUNCTIONS[step_name]
     versions = versions or {}
     report = BulkReport()
     for article in articles:
         try:
-            function(article, by=by, expected_version=versions.get(article.pk), **options)
+            take(step_name, article, by=by, expected_version=versions.get(article.pk), **options)
         except StaleArticle as error:
             report.changed.append((article, error.message))
         except NotPermitted as error:
