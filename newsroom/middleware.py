@@ -4,6 +4,7 @@ Every app server is interchangeable behind the load balancer, so none of
 these keep state of their own.
 """
 
+import functools
 import logging
 import time
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.urls import reverse
 
 logger = logging.getLogger("newsroom.request")
 
@@ -63,17 +65,29 @@ class ServiceUnavailableMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Add ``Content-Security-Policy`` (``settings.CONTENT_SECURITY_POLICY``) to HTML responses."""
+    """Add ``Content-Security-Policy`` to every response.
+
+    ``settings.CONTENT_SECURITY_POLICY`` for the public site,
+    ``settings.CONTENT_SECURITY_POLICY_ADMIN`` under the admin.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        self.admin_policy = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", self.policy)
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy
+        if "Content-Security-Policy" not in response:
+            policy = self.admin_policy if request.path.startswith(_admin_prefix()) else self.policy
+            if policy:
+                response["Content-Security-Policy"] = policy
         return response
+
+
+@functools.cache
+def _admin_prefix():
+    return reverse("admin:index")
 
 
 class RequestLogMiddleware:

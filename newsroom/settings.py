@@ -215,6 +215,12 @@ CONTENT_SECURITY_POLICY = env.str(
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ),
 )
+# The editorial admin's workflow badges come in an inline <style> block
+# (templates/admin/articles/_styles.html); scripts stay 'self' only there too.
+CONTENT_SECURITY_POLICY_ADMIN = env.str(
+    "CONTENT_SECURITY_POLICY_ADMIN",
+    default=CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+)
 
 # Admin sign-in: after this many failures for one user name, or this many
 # from one address, sign-in is refused for LOGIN_LOCKOUT_SECONDS.
