@@ -25,6 +25,9 @@ MAX_SIDE = 100_000
 RENDITION_WIDTHS = (320, 640, 1024, 1600)
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
+# libwebp's effort, 0-6: 3 is about twice as fast as the default 4 for a
+# file a few per cent larger (measured on 1280-wide photos).
+WEBP_METHOD = 3
 # The format we re-encode a cleaned original in, and its file extension.
 ORIGINAL_FORMATS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp")}
 
@@ -88,7 +91,7 @@ def encode_original(image):
     if pil_format == "JPEG":
         data = _encode(_flatten(image), "JPEG", quality=92, optimize=True)
     elif pil_format == "WEBP":
-        data = _encode(_without_palette(image), "WEBP", quality=90)
+        data = _encode(_without_palette(image), "WEBP", quality=90, method=WEBP_METHOD)
     else:
         data = _encode(_without_palette(image) if image.mode == "P" else image, "PNG", optimize=False)
     return Encoded(image.width, image.height, "original", extension, data)
@@ -109,24 +112,32 @@ def rendition_widths(width, widths=RENDITION_WIDTHS):
 
 def make_renditions(image, widths=RENDITION_WIDTHS):
     """WebP and JPEG files at each of ``rendition_widths``: the JPEGs are the fallback."""
-    renditions = []
     colour = _without_palette(image)
     flat = _flatten(image)
-    for width in rendition_widths(image.width, widths):
-        height = max(1, round(image.height * width / image.width))
-        size = (width, height)
-        webp = colour if colour.size == size else colour.resize(size, PILImage.Resampling.LANCZOS)
-        jpeg = flat if flat.size == size else flat.resize(size, PILImage.Resampling.LANCZOS)
-        renditions.append(
-            Encoded(width, height, "webp", "webp", _encode(webp, "WEBP", quality=WEBP_QUALITY))
-        )
-        renditions.append(
+    encoded = {}
+    # Widest first, each resized from the one before: the same look for a
+    # fraction of the work of resizing the full original every time.
+    for width in reversed(rendition_widths(image.width, widths)):
+        size = (width, max(1, round(image.height * width / image.width)))
+        colour = _resized(colour, size)
+        # For an opaque picture both formats start from the very same pixels.
+        flat = colour if colour.mode == "RGB" else _resized(flat, size)
+        encoded[width] = (
+            Encoded(*size, "webp", "webp", _encode(colour, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)),
             Encoded(
-                width, height, "jpeg", "jpg",
-                _encode(jpeg, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True),
-            )
+                *size, "jpeg", "jpg",
+                _encode(flat, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True),
+            ),
         )
-    return renditions
+    return [file for width in sorted(encoded) for file in encoded[width]]
+
+
+def _resized(image, size):
+    if image.size == size:
+        return image
+    # reducing_gap: a fast box reduction first, then Lanczos; same look, far
+    # less work when a 2000-pixel photo becomes a 320-pixel one.
+    return image.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _encode(image, pil_format, **options):
