@@ -126,7 +126,7 @@ def make_renditions(image, widths=RENDITION_WIDTHS):
             Encoded(*size, "webp", "webp", _encode(colour, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)),
             Encoded(
                 *size, "jpeg", "jpg",
-                _encode(flat, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True),
+                _encode(flat, "JPEG", quality=JPEG_QUALITY, optimize=True),
             ),
         )
     return [file for width in sorted(encoded) for file in encoded[width]]
