@@ -31,6 +31,8 @@ from search.admin import FullTextSearchMixin
 
 from . import publishing, sharing
 from .forms import ArticleAdminForm, ImportUploadForm, ShareLinkForm, step_form
+from .images.admin import ImageUploadForm
+from .images.admin import preview as image_preview
 from .importing.loader import CREATED, UPDATED, import_sources
 from .models import Article, Correction, Image, ImportRun, Related, ShareLink, Topic, Transition
 from .rendering import web_url
@@ -310,14 +312,26 @@ class ImportedReadOnlyInline:
 
 class ImageInline(ImportedReadOnlyInline, admin.TabularInline):
     model = Image
+    form = ImageUploadForm
     extra = 0
     ordering = ["position"]
-    fields = ["preview", "position", "url", "width", "height", "is_cached", "title", "attribution"]
+    fields = [
+        "preview", "position", "url", "upload", "width", "height", "is_cached", "title",
+        "attribution",
+    ]
     readonly_fields = ["preview"]
 
     @admin.display(description="preview")
     def preview(self, image):
-        return thumbnail(image.url, size=120)
+        return image_preview(image, size=120)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # An upload's URL must be absolute: the site only shows http(s) images.
+        formset.form = type(
+            formset.form.__name__, (formset.form,), {"site_url": request.build_absolute_uri("/")}
+        )
+        return formset
 
 
 class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
