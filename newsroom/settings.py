@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "providers",
     "articles",
     "search",
+    "stories",
 ]
 
 MIDDLEWARE = [

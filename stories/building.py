@@ -1,0 +1,179 @@
+"""Write stories to the database: full rebuilds, the importer's increments, editors' decisions.
+
+The grouping itself is ``stories.grouping`` (pure); this module loads what it
+needs, asks it, and writes the difference, keeping story IDs stable.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count
+
+from articles.caching import invalidate_public_pages
+from articles.models import Article, Related
+
+from . import grouping
+from .models import Membership, Story
+
+CHUNK = 500
+
+
+@dataclass
+class BuildResult:
+    stories: int = 0
+    created: int = 0
+    deleted: int = 0
+    moved: int = 0
+
+    def summary(self):
+        return (
+            f"{self.stories} stories grouped: {self.created} new, {self.deleted} removed, "
+            f"{self.moved} article(s) assigned or moved"
+        )
+
+
+def build_stories(*, dry_run=False):
+    """Regroup every article; stories continue under their IDs, editors' decisions hold."""
+    with transaction.atomic():
+        items = [grouping.Item(*row) for row in Article.objects.values_list("id", "published_at", "title")]
+        links = Related.objects.filter(target__isnull=False).values_list("article_id", "target_id")
+        result = _regroup(items, list(links), Membership.objects.all(), touching=None)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def assign_stories(web_urls):
+    """Group the articles with these web URLs (new in an import) with their neighbours in time.
+
+    Only groups that contain one of them change, and no story is removed
+    unless it is left with fewer than two articles: cheap enough to run after
+    every import, while ``build_stories`` remains the full answer.
+    """
+    new = {}
+    for start in range(0, len(web_urls), CHUNK):
+        new.update(Article.objects.filter(web_url__in=web_urls[start:start + CHUNK]).values_list("id", "published_at"))
+    if not new:
+        return BuildResult()
+    lo = min(new.values()) - grouping.WINDOW
+    hi = max(new.values()) + grouping.WINDOW
+    with transaction.atomic():
+        nearby = Article.objects.filter(published_at__range=(lo, hi))
+        items = [grouping.Item(*row) for row in nearby.values_list("id", "published_at", "title")]
+        links = Related.objects.filter(
+            article__published_at__range=(lo, hi), target__published_at__range=(lo, hi)
+        ).values_list("article_id", "target_id")
+        members = Membership.objects.filter(article__published_at__range=(lo, hi))
+        return _regroup(items, list(links), members, touching=set(new))
+
+
+def _regroup(items, links, memberships, *, touching):
+    current, pinned, alone = {}, {}, set()
+    together = defaultdict(set)
+    for article_id, story_id, is_pinned in memberships.values_list("article_id", "story_id", "pinned"):
+        if story_id:
+            current[article_id] = story_id
+        if is_pinned:
+            if story_id:
+                pinned[article_id] = story_id
+                together[story_id].add(article_id)
+            else:
+                alone.add(article_id)
+    found = grouping.group(items, links, together=together.values(), alone=alone)
+    groups = found.groups
+    if touching is not None:
+        groups = [ids for ids in groups if touching.intersection(ids)]
+    labelled = grouping.label(groups, current, pinned)
+
+    titles = {item.id: item for item in items}
+    result = BuildResult(stories=len(labelled))
+    wanted = {}  # article id -> story id, for articles the algorithm places
+    for story_id, ids in labelled:
+        if story_id is None:
+            first = min((titles[i] for i in ids), key=lambda item: (item.published_at, item.id))
+            story = Story.objects.create(title=first.title[:1000], slug=f"new-{first.id}-{len(ids)}")
+            story.slug = Story.slug_for(story.title, story.pk)
+            story.save(update_fields=["slug"])
+            story_id = story.pk
+            result.created += 1
+        for article_id in ids:
+            if article_id not in pinned:
+                wanted[article_id] = story_id
+
+    moves = defaultdict(list)
+    for article_id, story_id in wanted.items():
+        if current.get(article_id) != story_id:
+            moves[story_id].append(article_id)
+            result.moved += 1
+    had_row = set(current) | set(pinned) | alone
+    for story_id, ids in moves.items():
+        for start in range(0, len(ids), CHUNK):
+            Membership.objects.filter(article_id__in=ids[start:start + CHUNK]).update(story_id=story_id)
+        Membership.objects.bulk_create(
+            [Membership(article_id=i, story_id=story_id) for i in ids if i not in had_row],
+            batch_size=CHUNK,
+        )
+    if touching is None:
+        # A full build: whatever the algorithm no longer groups leaves its story.
+        stale = [i for i in current if i not in wanted and i not in pinned]
+        result.moved += len(stale)
+        for start in range(0, len(stale), CHUNK):
+            Membership.objects.filter(article_id__in=stale[start:start + CHUNK]).delete()
+    result.deleted = remove_small_stories()
+    if result.moved or result.created or result.deleted:
+        invalidate_public_pages()
+    return result
+
+
+def remove_small_stories():
+    """Delete stories left with fewer than two articles (not the records of merged ones)."""
+    small = list(
+        Story.objects.filter(merged_into__isnull=True)
+        .annotate(n=Count("memberships")).filter(n__lt=2).values_list("pk", flat=True)
+    )
+    Story.objects.filter(pk__in=small).delete()
+    return len(small)
+
+
+# --- Editors' decisions ----------------------------------------------------------
+
+
+def merge_stories(target, others):
+    """Put every article of ``others`` into ``target``, for good; returns how many moved.
+
+    Every article of the merged story is pinned, so a rebuild keeps them
+    together; the other stories stay as records whose URLs redirect to ``target``.
+    """
+    others = [story for story in others if story.pk != target.pk]
+    ids = [story.pk for story in others]
+    with transaction.atomic():
+        moved = Membership.objects.filter(story_id__in=ids).update(story=target, pinned=True)
+        Membership.objects.filter(story=target).update(pinned=True)
+        Story.objects.filter(merged_into_id__in=ids).update(merged_into=target)
+        Story.objects.filter(pk__in=ids).update(merged_into=target)
+        invalidate_public_pages()
+    return moved
+
+
+def move_out(article_ids):
+    """Take these articles out of their stories, for good; returns how many were in one."""
+    article_ids = list(article_ids)
+    with transaction.atomic():
+        was_in = Membership.objects.filter(article_id__in=article_ids, story__isnull=False).count()
+        Membership.objects.filter(article_id__in=article_ids).update(story=None, pinned=True)
+        known = set(Membership.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True))
+        Membership.objects.bulk_create(
+            [Membership(article_id=i, story=None, pinned=True) for i in article_ids if i not in known]
+        )
+        remove_small_stories()
+        invalidate_public_pages()
+    return was_in
+
+
+def release(article_ids):
+    """Forget editors' decisions on these articles: the next build places them again."""
+    with transaction.atomic():
+        Membership.objects.filter(article_id__in=list(article_ids), story__isnull=True).delete()
+        Membership.objects.filter(article_id__in=list(article_ids)).update(pinned=False)
+

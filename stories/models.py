@@ -1,0 +1,55 @@
+"""Stories: the same event as several outlets (and our articles) report it.
+
+An article belongs to at most one story, through ``Membership`` (so the
+article table needs no new column). ``Membership.pinned`` records an editor's
+decision, which every rebuild respects: a pinned article stays in its story,
+and a pinned row without a story means "moved out: keep it on its own".
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Story(models.Model):
+    # The earliest member's headline when the story was made; for the admin.
+    title = models.CharField(max_length=1000)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    # Set when an editor merged this story into another: its URL redirects there.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("stories:detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def slug_for(title, pk):
+        """Readable and stable: the first headline, then the id that makes it unique."""
+        base = slugify(title, allow_unicode=True)[:200].strip("-") or "story"
+        return f"{base}-{pk}"
+
+
+class Membership(models.Model):
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True,
+        related_name="story_membership",
+    )
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    pinned = models.BooleanField(
+        default=False, help_text="An editor's decision: rebuilds never move this article.",
+    )
+
+    def __str__(self):
+        return f"{self.article_id} in {self.story_id}"
