@@ -101,10 +101,11 @@ def _regroup(items, links, memberships, *, touching):
             if article_id not in pinned:
                 wanted[article_id] = story_id
 
-    moves = defaultdict(list)
+    moves, left = defaultdict(list), set()
     for article_id, story_id in wanted.items():
         if current.get(article_id) != story_id:
             moves[story_id].append(article_id)
+            left.add(current.get(article_id))
             result.moved += 1
     had_row = set(current) | set(pinned) | alone
     for story_id, ids in moves.items():
@@ -120,17 +121,20 @@ def _regroup(items, links, memberships, *, touching):
         result.moved += len(stale)
         for start in range(0, len(stale), CHUNK):
             Membership.objects.filter(article_id__in=stale[start:start + CHUNK]).delete()
-    result.deleted = remove_small_stories()
+    # A full build checks every story; an increment only those it took articles from.
+    result.deleted = remove_small_stories(None if touching is None else left - {None})
     if result.moved or result.created or result.deleted:
         invalidate_public_pages()
     return result
 
 
-def remove_small_stories():
+def remove_small_stories(among=None):
     """Delete stories left with fewer than two articles (not the records of merged ones)."""
+    stories = Story.objects.filter(merged_into__isnull=True)
+    if among is not None:
+        stories = stories.filter(pk__in=among)
     small = list(
-        Story.objects.filter(merged_into__isnull=True)
-        .annotate(n=Count("memberships")).filter(n__lt=2).values_list("pk", flat=True)
+        stories.annotate(n=Count("memberships")).filter(n__lt=2).values_list("pk", flat=True)
     )
     Story.objects.filter(pk__in=small).delete()
     return len(small)
@@ -160,15 +164,16 @@ def move_out(article_ids):
     """Take these articles out of their stories, for good; returns how many were in one."""
     article_ids = list(article_ids)
     with transaction.atomic():
-        was_in = Membership.objects.filter(article_id__in=article_ids, story__isnull=False).count()
+        old = Membership.objects.filter(article_id__in=article_ids, story__isnull=False).values_list("story_id", flat=True)
+        old = list(old)
         Membership.objects.filter(article_id__in=article_ids).update(story=None, pinned=True)
         known = set(Membership.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True))
         Membership.objects.bulk_create(
             [Membership(article_id=i, story=None, pinned=True) for i in article_ids if i not in known]
         )
-        remove_small_stories()
+        remove_small_stories(among=set(old))
         invalidate_public_pages()
-    return was_in
+    return len(old)
 
 
 def release(article_ids):

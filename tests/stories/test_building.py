@@ -1,0 +1,129 @@
+"""build_stories and the importer's increments: stable IDs, editors' decisions that survive rebuilds."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from stories.building import assign_stories, build_stories, merge_stories, move_out
+from stories.models import Story
+
+from .conftest import link, story_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_linked_articles_share_one_story_and_lone_ones_have_none(at):
+    a, b, c, lone = at(0), at(5), at(9), at(1)
+    link(a, b)
+    link(c, b)
+    build_stories()
+    assert story_of(a) is not None
+    assert story_of(a) == story_of(b) == story_of(c)
+    assert story_of(lone) is None
+
+
+def test_the_story_is_named_after_its_earliest_article(at):
+    first, later = at(0, title="First report of the quake"), at(3)
+    link(later, first)
+    build_stories()
+    story = story_of(first)
+    assert story.title == "First report of the quake"
+    assert story.slug.startswith("first-report-of-the-quake-")
+
+
+def test_the_story_id_stays_when_a_new_article_joins(at):
+    a, b = at(0), at(2)
+    link(a, b)
+    build_stories()
+    before = story_of(a).pk
+    c = at(4)
+    link(c, a)
+    build_stories()
+    assert story_of(a).pk == story_of(c).pk == before
+    assert Story.objects.count() == 1
+
+
+def test_rebuilding_twice_changes_nothing(at):
+    a, b = at(0), at(2)
+    link(a, b)
+    build_stories()
+    again = build_stories()
+    assert (again.created, again.moved, again.deleted) == (0, 0, 0)
+
+
+def test_a_story_whose_links_are_gone_is_removed(at):
+    a, b = at(0), at(2)
+    related = link(a, b)
+    build_stories()
+    related.delete()
+    build_stories()
+    assert Story.objects.count() == 0
+    assert story_of(a) is None
+
+
+def test_an_editors_merge_survives_a_rebuild(at):
+    a, b, c, d = at(0), at(1), at(200), at(201)
+    link(a, b)
+    link(c, d)
+    build_stories()
+    keep, gone = story_of(a), story_of(c)
+    assert keep != gone
+    merge_stories(keep, [gone])
+    build_stories()
+    assert story_of(a) == story_of(b) == story_of(c) == story_of(d) == keep
+    gone.refresh_from_db()
+    assert gone.merged_into == keep
+
+
+def test_an_article_moved_out_stays_out_after_a_rebuild(at):
+    a, b, c = at(0), at(1), at(2)
+    link(a, b)
+    link(c, a)
+    build_stories()
+    story = story_of(a)
+    move_out([c.pk])
+    build_stories()
+    assert story_of(c) is None
+    assert story_of(a) == story_of(b) == story
+
+
+def test_moving_out_one_of_two_articles_ends_the_story(at):
+    a, b = at(0), at(1)
+    link(a, b)
+    build_stories()
+    move_out([b.pk])
+    assert Story.objects.count() == 0
+
+
+def test_the_importers_increment_joins_new_articles_to_the_existing_story(at):
+    a, b = at(0), at(2)
+    link(a, b)
+    build_stories()
+    story = story_of(a)
+    c = at(5)
+    link(c, b)
+    assign_stories([c.web_url])
+    assert story_of(c) == story
+
+
+def test_the_increment_only_regroups_around_the_new_articles(at):
+    old_a, old_b = at(0), at(1)
+    link(old_a, old_b)
+    new = at(24 * 30)
+    assign_stories([new.web_url])
+    # Far from the new article in time: left for the next full build.
+    assert story_of(old_a) is None
+    build_stories()
+    assert story_of(old_a) == story_of(old_b)
+
+
+def test_the_command_reports_and_dry_run_writes_nothing(at):
+    a, b = at(0), at(2)
+    link(a, b)
+    out = StringIO()
+    call_command("build_stories", "--dry-run", stdout=out)
+    assert "1 stories grouped: 1 new" in out.getvalue()
+    assert Story.objects.count() == 0
+    call_command("build_stories", stdout=StringIO())
+    assert Story.objects.count() == 1
