@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate import bench lint clean
+.PHONY: run serve test venv migrate import bench lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ run: import
 	@echo "Admin: http://$(HOST):$(PORT)/admin/  (create a login with: $(BIN)/python manage.py createsuperuser)"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make serve: production server (gunicorn). Needs DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...
+# BIND and WEB_CONCURRENCY (gunicorn's workers) come from the environment.
+BIND ?= 127.0.0.1:8000
+WEB_CONCURRENCY ?= 2
+GUNICORN_TIMEOUT ?= 30
+serve: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
+		--timeout $(GUNICORN_TIMEOUT) --graceful-timeout $(GUNICORN_TIMEOUT) --max-requests 5000 \
+		--max-requests-jitter 500 --error-logfile - --log-level warning
 
 ## make test: the whole suite (set DATABASE_URL / CACHE_URL to run it on PostgreSQL / Redis)
 test: venv
