@@ -74,16 +74,15 @@ def _picture(image, renditions, jpegs, alt, sizes, lazy, css_class):
 
 
 def _img(src, candidates, sizes, width, height, alt, lazy, css_class):
-    # Below the fold: load when near. The lead: fetch first, it is the largest paint.
-    priority = ("loading", "lazy") if lazy else ("fetchpriority", "high")
     return format_html(
-        '<img src="{}"{}{}{} alt="{}" {}="{}" decoding="async">',
+        '<img src="{}"{}{}{} alt="{}"{} decoding="async">',
         src,
         format_html(' srcset="{}" sizes="{}"', candidates, sizes) if candidates else "",
         format_html(' class="{}"', css_class) if css_class else "",
         format_html(' width="{}" height="{}"', width, height) if width and height else "",
         alt,
-        *priority,
+        # Below the fold: load when scrolled near. The lead loads at once.
+        format_html(' loading="{}"', "lazy") if lazy else "",
     )
 
 

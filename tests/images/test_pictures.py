@@ -47,7 +47,7 @@ def test_a_cached_image_has_its_real_dimensions_and_escaped_alt(cached_image):
 def test_below_the_fold_images_load_lazily_and_the_lead_does_not(cached_image):
     assert ' loading="lazy"' in render(cached_image)
     lead = render(cached_image, lazy=False)
-    assert "loading=" not in lead and 'fetchpriority="high"' in lead
+    assert "loading=" not in lead
 
 
 def test_an_uncached_image_uses_the_remote_url_with_the_known_dimensions(make_image):

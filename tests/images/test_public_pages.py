@@ -1,0 +1,68 @@
+"""Pictures on the public site: our renditions once cached, no extra queries, nothing of non-live articles."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.caching import content_version
+from articles.images import caching
+from articles.models import Article
+
+from .conftest import picture_bytes
+
+
+@pytest.fixture
+def cached(media, make_image):
+    """``cached(article, **fields)``: an image of ``article`` stored from a 900 x 600 JPEG."""
+
+    def make(article, **fields):
+        image = make_image(article=article, url=f"https://cdn.example.com/{article.pk}.jpg", **fields)
+        caching.store(image, picture_bytes(900, 600), caching.key_for(image.url), now=timezone.now())
+        image.save()
+        return image
+
+    return make
+
+
+def test_the_article_page_serves_our_renditions_without_extra_queries(
+    client, make_article, cached, django_assert_num_queries
+):
+    article = make_article(title="Storm <warning>")
+    lead = cached(article, position=0)
+    cached(article, position=1, title="Second")
+    content_version()  # minted once per content change, shared by every page
+
+    # The same five queries as without pictures (tests/articles/test_views_queries.py).
+    with django_assert_num_queries(5):
+        page = client.get(article.get_absolute_url()).content.decode()
+
+    folder = lead.file.rsplit("/", 1)[0]
+    assert f'<source type="image/webp" srcset="/media/{folder}/320.webp 320w,' in page
+    assert f'/media/{folder}/900.jpg 900w" sizes="' in page
+    assert 'width="900" height="600" alt="Storm &lt;warning&gt;" decoding="async">' in page
+    assert page.count('loading="lazy"') == 1  # the second picture, not the lead
+
+
+def test_an_uncached_picture_keeps_the_remote_url_and_its_dimensions(client, make_article, make_image):
+    article = make_article()
+    make_image(article=article, url="https://cdn.example.com/x.jpg", width=840, height=473, title="Cap")
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<img src="https://cdn.example.com/x.jpg" width="840" height="473" alt="Cap"' in page
+
+
+@pytest.mark.parametrize("url", ["/", "/rss/", "/atom/", "/sitemap.xml", "/sitemap-news.xml"])
+def test_pictures_of_non_live_articles_appear_in_no_listing(client, make_article, cached, url):
+    recent = timezone.now() - timedelta(hours=1)  # news sitemaps list the last two days
+    live = make_article(published_at=recent)
+    cached(live)
+    draft = make_article(status=Article.Status.DRAFT, published_at=recent)
+    hidden = cached(draft)
+
+    page = client.get(url).content.decode()
+
+    assert live.slug in page  # the listing works, and lists the live article
+    assert hidden.file.rsplit("/", 1)[0] not in page
+    assert f"cdn.example.com/{draft.pk}.jpg" not in page
