@@ -22,6 +22,8 @@ from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from stories.models import one_per_story, with_story
+
 from . import rendering
 from .models import Article, Correction, Image, Related, TaggedArticle, Topic
 
@@ -202,6 +204,9 @@ class Story:
     published_iso: str
     published_text: str
     image: dict | None
+    # The article's story, when it has more than one live article.
+    coverage_url: str = ""
+    coverage_count: int = 0
 
 
 @lru_cache(maxsize=50_000)
@@ -227,6 +232,7 @@ def stories(articles):
         published = timezone.localtime(article.published_at)
         image = article.lead_images[0] if article.lead_images else None
         src = rendering.web_url(image.url) if image else ""
+        coverage = getattr(article, "story_live_count", None) or 0
         items.append(
             Story(
                 url=path_for("articles:detail", article.slug),
@@ -240,6 +246,8 @@ def stories(articles):
                     "src": src, "alt": image.title or article.title,
                     "width": image.width, "height": image.height,
                 } if src else None,
+                coverage_url=path_for("stories:detail", article.story_slug) if coverage > 1 else "",
+                coverage_count=coverage,
             )
         )
     return items
@@ -286,14 +294,15 @@ class FrontPageView(PublicSiteMixin, ListView):
 
     @cached_property
     def candidates(self):
-        return list(listed_articles().prefetch_related(lead_image_prefetch())[:LEAD_CANDIDATES])
+        # Each with its story, so one event shows once (same query, see stories.models).
+        return list(with_story(listed_articles()).prefetch_related(lead_image_prefetch())[:LEAD_CANDIDATES])
 
     @cached_property
     def lead(self):
         return choose_lead(self.candidates)
 
     def get_queryset(self):
-        articles = listed_articles()
+        articles = with_story(listed_articles())
         return articles.exclude(pk=self.lead.pk) if self.lead else articles
 
     def paginate_queryset(self, queryset, page_size):
@@ -309,9 +318,9 @@ class FrontPageView(PublicSiteMixin, ListView):
     def stories_for(self, articles):
         # The lead opens the front page only; older pages are plain lists.
         if not self.lead or self.request.GET.get("before") or self.request.GET.get("after"):
-            return stories(articles)
+            return stories(one_per_story(articles))
         # One query for the pictures of the lead and the list together.
-        self.lead_story, *rest = stories([self.lead, *articles])
+        self.lead_story, *rest = stories(one_per_story([self.lead, *articles]))
         return rest
 
     def get_context_data(self, **kwargs):
@@ -438,7 +447,7 @@ class ArticleDetailView(PublicSiteMixin, DetailView):
     """An article at its permanent URL: live for everyone, a preview for staff, 410 once killed."""
 
     def get_queryset(self):
-        return Article.objects.select_related("provider").defer(*PRIVATE_FIELDS)
+        return with_story(Article.objects.select_related("provider").defer(*PRIVATE_FIELDS))
 
     def get(self, request, *args, **kwargs):
         article = self.get_object()
@@ -498,8 +507,12 @@ def article_context(request, article, preview_banner=None):
     canonical = request.build_absolute_uri(article.get_absolute_url())
     modified = updated_at(article)
     topics = children["topics"]
+    story_count = getattr(article, "story_live_count", None) or 0
     return {
         "article": article,
+        # Its story's full coverage, when there is more than this one article to see.
+        "story_url": path_for("stories:detail", article.story_slug) if story_count > 1 else "",
+        "story_count": story_count,
         "preview_banner": preview_banner,
         "lead_image": images[0] if images else None,
         "more_images": images[1:],

@@ -23,6 +23,7 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", crawler_file(sitemaps.sitemap_section), name="sitemap-section"),
     path("providers/", include("providers.urls")),
     path("search/", include("search.urls")),
+    path("stories/", include("stories.urls")),
     path("share/", include("articles.sharing")),
     path("", include("articles.urls")),
 ]

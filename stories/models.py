@@ -7,6 +7,7 @@ and a pinned row without a story means "moved out: keep it on its own".
 """
 
 from django.db import models
+from django.db.models import Count, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -53,3 +54,38 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.article_id} in {self.story_id}"
+
+
+def with_story(articles):
+    """``articles`` with their story's slug and its number of live articles, in the same query.
+
+    Adds ``story_slug`` and ``story_live_count`` (None outside a story), so the
+    article page can link to its story without a query of its own.
+    """
+    from articles.models import Article
+
+    live_members = (
+        Article.objects.live()
+        .filter(story_membership__story=OuterRef("story_membership__story"))
+        .order_by().values("story_membership__story").annotate(n=Count("*")).values("n")
+    )
+    return articles.annotate(
+        story_slug=F("story_membership__story__slug"), story_live_count=Subquery(live_members)
+    )
+
+
+def one_per_story(articles):
+    """``articles`` without the later ones of a story already listed (needs ``with_story``).
+
+    Keeps the order: the first article of each story stands for it, and its
+    "full coverage" link leads to the rest.
+    """
+    seen, kept = set(), []
+    for article in articles:
+        slug = getattr(article, "story_slug", None)
+        if slug and (getattr(article, "story_live_count", None) or 0) > 1:
+            if slug in seen:
+                continue
+            seen.add(slug)
+        kept.append(article)
+    return kept

@@ -1,0 +1,56 @@
+"""The public story page: every live article of a story, grouped by outlet ("full coverage")."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import TemplateView
+
+from articles.views import PublicSiteMixin, listed_articles, path_for, stories
+
+from .models import Story
+
+
+@dataclass
+class Outlet:
+    name: str
+    url: str
+    items: list
+
+
+def full_coverage(articles):
+    """``(outlets, earliest)`` for live ``articles`` (newest first).
+
+    Outlets come in the order of their newest article, each with its articles
+    newest first; ``earliest`` is the first report of all (on equal times,
+    the one we have had longest).
+    """
+    earliest = min(articles, key=lambda article: (article.published_at, article.pk))
+    outlets = {}
+    for article, item in zip(articles, stories(articles), strict=True):
+        item.is_earliest = article is earliest
+        provider = article.provider
+        if provider.pk not in outlets:
+            outlets[provider.pk] = Outlet(provider.name, path_for("providers:detail", provider.slug), [])
+        outlets[provider.pk].items.append(item)
+    return list(outlets.values()), earliest
+
+
+class StoryDetailView(PublicSiteMixin, TemplateView):
+    """A story's full coverage. 404 while none of its articles is live."""
+
+    template_name = "stories/story_detail.html"
+    lists_articles = False
+
+    def get(self, request, *args, **kwargs):
+        story = get_object_or_404(Story.objects.select_related("merged_into").only("slug", "merged_into__slug"), slug=kwargs["slug"])
+        if story.merged_into:
+            return redirect(story.merged_into, permanent=True)
+        articles = list(listed_articles().filter(story_membership__story=story))
+        if not articles:
+            raise Http404("No live article in this story.")
+        outlets, earliest = full_coverage(articles)
+        return self.render_to_response(self.get_context_data(
+            story=story, heading=earliest.title, outlets=outlets, earliest=earliest,
+            article_count=len(articles),
+        ))

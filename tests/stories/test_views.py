@@ -1,0 +1,122 @@
+"""The public story page, the article page's link to it, and the front page showing one event once."""
+
+import pytest
+
+from articles.caching import content_version
+from articles.models import Article
+from stories.building import build_stories, merge_stories
+
+from ..articles.pages import HOSTILE, assert_inert
+from .conftest import link, story_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(at, make_provider):
+    """Four reports of one event from three outlets, one of them a draft, and a stray article."""
+    wire, daily = make_provider(name="Wire"), make_provider(name="Daily")
+    first = at(0, provider=wire, title="Quake hits coastal town")
+    update = at(6, provider=wire, title="Quake toll rises overnight")
+    daily_report = at(3, provider=daily, title="Town digs out after quake")
+    other = at(4, title="Mayor praises rescuers")
+    draft = at(5, title="Unpublished take on the quake", status=Article.Status.DRAFT)
+    for article in (update, daily_report, other, draft):
+        link(article, first)
+    at(2, title="Unrelated football result")
+    build_stories()
+    content_version()
+    return {"first": first, "update": update, "daily": daily_report, "other": other, "draft": draft}
+
+
+def test_the_story_page_shows_every_live_article_by_outlet_newest_first(client, event):
+    html = client.get(story_of(event["first"]).get_absolute_url()).content.decode()
+    assert "4 reports from 3 outlets" in html
+    assert html.index(">Quake toll rises overnight</a>") < html.index(">Quake hits coastal town</a>")
+    assert "Unpublished take" not in html
+    assert "Unrelated football" not in html
+
+
+def test_the_earliest_report_is_marked(client, event):
+    html = client.get(story_of(event["first"]).get_absolute_url()).content.decode()
+    assert html.count("First report") == 1
+    marked = html[html.index("First report"):]
+    assert marked.index("Quake hits coastal town") < marked.index("</article>")
+
+
+def test_the_story_is_headed_by_its_earliest_live_article_not_a_draft(client, event, at):
+    early_draft = at(-1, title="Secret early draft headline", status=Article.Status.DRAFT)
+    link(early_draft, event["first"])
+    build_stories()
+    html = client.get(story_of(event["first"]).get_absolute_url()).content.decode()
+    assert "<h1 dir=\"auto\">Quake hits coastal town</h1>" in html
+    assert "Secret early draft" not in html
+
+
+def test_the_story_page_runs_a_fixed_number_of_queries(client, event, django_assert_num_queries):
+    url = story_of(event["first"]).get_absolute_url()
+    # The story, its live articles with their outlets, their pictures.
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+
+
+def test_a_story_without_live_articles_is_not_found(client, event):
+    story = story_of(event["first"])
+    Article.objects.filter(story_membership__story=story).update(status=Article.Status.DRAFT)
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_a_merged_storys_address_redirects_to_the_one_it_joined(client, event, at):
+    a, b = at(300), at(301)
+    link(a, b)
+    build_stories()
+    keep, gone = story_of(event["first"]), story_of(a)
+    merge_stories(keep, [gone])
+    response = client.get(gone.get_absolute_url())
+    assert response.status_code == 301
+    assert response["Location"] == keep.get_absolute_url()
+
+
+def test_the_story_page_escapes_headlines_and_outlet_names(client, at, make_provider):
+    a = at(0, title=HOSTILE, provider=make_provider(name=HOSTILE))
+    b = at(1)
+    link(b, a)
+    build_stories()
+    html = client.get(story_of(a).get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    assert_inert(html)
+
+
+def test_the_article_page_links_to_its_story(client, event):
+    html = client.get(event["update"].get_absolute_url()).content.decode()
+    assert f'href="{story_of(event["first"]).get_absolute_url()}"' in html
+    assert "Full coverage: 4 reports" in html
+
+
+def test_no_story_link_when_the_story_has_no_other_live_article(client, at):
+    a = at(0)
+    b = at(1, status=Article.Status.DRAFT)
+    link(a, b)
+    build_stories()
+    assert story_of(a) is not None
+    assert "Full coverage" not in client.get(a.get_absolute_url()).content.decode()
+
+
+def test_the_article_page_keeps_its_query_count_with_a_story(client, event, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        assert client.get(event["first"].get_absolute_url()).status_code == 200
+
+
+def test_the_front_page_shows_an_event_once_with_a_link_to_its_coverage(client, event):
+    html = client.get("/").content.decode()
+    titles = ["Quake hits coastal town", "Quake toll rises overnight", "Town digs out after quake", "Mayor praises rescuers"]
+    assert sum(html.count(f">{title}</a>") for title in titles) == 1
+    # The newest report stands for the story.
+    assert ">Quake toll rises overnight</a>" in html
+    assert "Full coverage: 4 reports" in html
+    assert ">Unrelated football result</a>" in html
+
+
+def test_the_front_page_keeps_two_queries_with_stories(client, event, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        assert client.get("/").status_code == 200
