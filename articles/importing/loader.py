@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from providers.models import Provider
+from stories.building import assign_stories
 
 from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
@@ -347,6 +348,7 @@ class _ChunkImporter:
             return
         for urls in _chunks(self.new_urls, 500):
             resolve_related(urls)
+        assign_stories(self.new_urls)
         invalidate_public_pages()
 
 
