@@ -1,0 +1,223 @@
+"""Load while importing: 32 connections for 30 s on five public pages during a 10,000-file import.
+
+For SQLite (local-memory cache) and PostgreSQL (Redis cache), each in a
+temporary database: migrate, import the 61 sample fixtures (the pages to
+load), start gunicorn (4 sync workers, production settings, 127.0.0.1), then
+at once start ``import_articles`` on the generated 10,000-file corpus and one
+wrk per page (front page, an article, a topic, a search, the RSS feed; 32
+connections in all) for 30 s. Any 5xx or connection error fails the run.
+
+Prints one markdown section. ``python bench/bench_load.py [--seconds 30] [--only sqlite|postgres]``
+"""
+
+import argparse
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
+CORPORA = ROOT / "bench" / "out" / "corpora"
+COUNT = 10_000
+CONNECTIONS = 32
+WORKERS = 4
+POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+FIND_PAGES = """
+from articles.models import Article
+article = Article.objects.live().order_by("-published_at").first()
+topic = article.topics.first() or Article.objects.live().exclude(topics=None).first().topics.first()
+print(article.get_absolute_url())
+print("/topics/%s/" % topic.slug)
+print(article.title.split()[0])
+"""
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def corpus(count):
+    """The generated corpus, cached between runs (same count and seed give the same bytes)."""
+    out = CORPORA / str(count)
+    if not (out / ".complete").exists():
+        subprocess.run([sys.executable, str(GEN), "--count", str(count), "--out", str(out), "--seed", "1"],
+                       check=True, stdout=subprocess.DEVNULL)
+        (out / ".complete").touch()
+    return out
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(database_url, cache_url, workdir):
+    (workdir / "static").mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url, CACHE_URL=cache_url, DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1",
+        STATIC_MANIFEST="0", LOG_LEVEL="WARNING", STATIC_ROOT=str(workdir / "static"),
+        # Plain HTTP on loopback, as behind a TLS-ending proxy.
+        SECURE_SSL_REDIRECT="0",
+    )
+    return env
+
+
+def manage(env, *args, timeout=600):
+    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, timeout=timeout)
+
+
+@contextlib.contextmanager
+def postgres_database():
+    import psycopg
+
+    name = f"bench_load_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def stop_group(process, timeout=30):
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextlib.contextmanager
+def gunicorn(env):
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "newsroom.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        stop_group(process)
+
+
+def parse_wrk(out):
+    def millis(label):
+        match = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out)
+        return float(match.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[match.group(2)]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": millis("50%"), "p99": millis("99%"),
+        "bad_status": int(non2xx.group(1)) if non2xx else 0,
+        "conn_errors": sum(int(n) for n in errors.groups()) if errors else 0,
+    }
+
+
+def run_backend(label, database_url, cache_url, seconds, workdir):
+    env = environment(database_url, cache_url, workdir)
+    log(f"[{label}] migrate + sample fixtures")
+    manage(env, "migrate", "--noinput")
+    manage(env, "import_articles", "fixtures/", "--no-progress")
+    lines = subprocess.run([str(BIN / "python"), "manage.py", "shell", "-v", "0", "-c", FIND_PAGES], cwd=ROOT,
+                           env=env, check=True, capture_output=True, text=True).stdout.split()
+    article, topic, word = lines[-3:]
+    pages = {"front page": "/", "article": article, "topic": topic,
+             "search": f"/search/?q={urllib.request.quote(word)}", "RSS feed": "/rss/"}
+    share = [CONNECTIONS // len(pages) + (1 if i < CONNECTIONS % len(pages) else 0) for i in range(len(pages))]
+    with gunicorn(env) as port:
+        for path in pages.values():
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                assert response.status == 200, path
+        log(f"[{label}] import of {COUNT} files + {CONNECTIONS} connections for {seconds} s")
+        started = time.monotonic()
+        importer = subprocess.Popen(
+            [str(BIN / "python"), "manage.py", "import_articles", str(corpus(COUNT)), "--no-progress", "-v", "0"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        loaders = {
+            name: subprocess.Popen(
+                ["wrk", "-t", "1", "-c", str(n), "-d", f"{seconds}s", "--timeout", "10s", "--latency",
+                 f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True)
+            for (name, path), n in zip(pages.items(), share, strict=True)
+        }
+        results = {name: parse_wrk(proc.communicate(timeout=seconds + 60)[0]) for name, proc in loaders.items()}
+        import_running = importer.poll() is None
+        try:
+            importer.wait(timeout=600)
+        finally:
+            stop_group(importer)
+        took = time.monotonic() - started
+    return results, import_running, took, importer.returncode
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    args = parser.parse_args()
+    corpus(COUNT)
+    rows, notes, failed = [], [], False
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        workdir = Path(tmp)
+        runs = []
+        if args.only in (None, "sqlite"):
+            runs.append(("SQLite", contextlib.nullcontext(f"sqlite:///{workdir}/load.sqlite3"), "locmemcache://load"))
+        if args.only in (None, "postgres"):
+            runs.append(("PostgreSQL", postgres_database(),
+                         f"redis://127.0.0.1:6379/0?key_prefix=bench-load-{uuid.uuid4().hex[:8]}"))
+        for label, database, cache_url in runs:
+            with database as database_url:
+                results, overlapped, took, status = run_backend(label, database_url, cache_url, args.seconds, workdir)
+            for name, r in results.items():
+                failed |= bool(r["bad_status"] or r["conn_errors"])
+                rows.append(f"| {label} | {name} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p99']:.0f} "
+                            f"| {r['bad_status']} | {r['conn_errors']} |")
+            notes.append(f"{label}: the import (exit status {status}) took {took:.0f} s, "
+                         f"{'still running when the load ended' if overlapped else 'finished within the load window'}.")
+    print("## Load while importing\n")
+    print(f"{CONNECTIONS} connections (one wrk per page) for {args.seconds} s against gunicorn "
+          f"({WORKERS} sync workers, DEBUG=0, page cache on), while `import_articles` writes a "
+          f"{COUNT:,}-file generated corpus into the same database. Pages start from the 61 sample "
+          "fixtures; the import invalidates the page cache after every batch.\n")
+    print("| database | page | requests/s | p50 ms | p99 ms | non-2xx/3xx | connection errors |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print()
+    for note in notes:
+        print(f"- {note}")
+    print(f"\n{'FAILED: some requests errored.' if failed else 'No 5xx and no connection errors.'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
