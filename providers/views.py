@@ -8,6 +8,7 @@ from articles import rendering
 from articles.models import Article
 from articles.views import INDEX_PAGE_SIZE, PublicSiteMixin, feed_links
 
+from . import health
 from .models import Provider
 
 
@@ -28,16 +29,20 @@ class ProviderIndexView(PublicSiteMixin, ListView):
 
 
 class ProviderDetailView(PublicSiteMixin, ListView):
-    """One outlet's live articles, newest first."""
+    """One outlet's live articles, newest first, under its last 30 days, topics and quality."""
 
-    template_name = "articles/article_list.html"
+    template_name = "providers/provider_detail.html"
 
     def get_queryset(self):
-        self.provider = get_object_or_404(Provider, slug=self.kwargs["slug"])
+        # The health numbers come with the provider's row: no query of their own.
+        self.provider = get_object_or_404(health.with_public_health(Provider.objects.all()), slug=self.kwargs["slug"])
         return super().get_queryset().filter(provider=self.provider)
 
     def get_context_data(self, **kwargs):
+        numbers = health.public_health(self.provider)
         return super().get_context_data(
+            health=numbers,
+            chart=health.activity_chart(self.provider.name, numbers.days),
             heading=self.provider.name,
             kind="Source",
             provider=self.provider,

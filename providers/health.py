@@ -1,0 +1,179 @@
+"""How a provider is doing: public activity (chart, topics, quality) and the admin's health checks.
+
+The public numbers are annotations on the provider's own row, so the provider
+page shows them without a query of its own. The chart is server-rendered SVG
+(``providers/_activity_chart.svg``): no JavaScript, every label escaped.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Avg, Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from articles.models import Article, TaggedArticle
+
+DAYS = 30
+TOPICS = 8
+# A provider "usually sends daily" when it sent on this many of the 14 days
+# before its silence; it has "gone quiet" after this long without an article.
+DAILY_DAYS = 10
+QUIET_AFTER = timedelta(days=2)
+_SEP = "\x1f"  # between a topic's slug and name; neither can contain it
+
+
+def _day_starts(now):
+    """The starts of the last ``DAYS`` days (local midnight), oldest first, and the end."""
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    return starts, today + timedelta(days=1)
+
+
+def _count(articles):
+    return Coalesce(
+        Subquery(articles.order_by().values("provider").annotate(n=Count("*")).values("n")[:1]),
+        Value(0), output_field=IntegerField(),
+    )
+
+
+def with_public_health(providers, now=None):
+    """``providers`` annotated with what the public provider page shows, in the same query.
+
+    ``day_0``..``day_29`` (live articles per day, oldest first), ``avg_quality``
+    and ``topic_0``..``topic_7`` (its most used topics, "slug<US>name").
+    """
+    starts, end = _day_starts(now or timezone.now())
+    live = Article.objects.live().filter(provider=OuterRef("pk"))
+    annotations = {
+        f"day_{i}": _count(live.filter(published_at__gte=start, published_at__lt=(starts + [end])[i + 1]))
+        for i, start in enumerate(starts)
+    }
+    annotations["avg_quality"] = Subquery(
+        live.order_by().values("provider").annotate(q=Avg("quality")).values("q")[:1]
+    )
+    ranked = (
+        TaggedArticle.objects.filter(content_object__provider=OuterRef("pk"), content_object__in=Article.objects.live())
+        .order_by().values("tag").annotate(n=Count("*"))
+        .order_by("-n", "tag__name").values_list(Concat("tag__slug", Value(_SEP), "tag__name"))
+    )
+    for i in range(TOPICS):
+        annotations[f"topic_{i}"] = Subquery(ranked[i:i + 1])
+    return providers.annotate(**annotations)
+
+
+@dataclass
+class PublicHealth:
+    days: list  # [(date, count)], oldest first
+    average_quality: float | None
+    topics: list  # [(slug, name)], most used first
+
+    @property
+    def total(self):
+        return sum(n for _, n in self.days)
+
+
+def public_health(provider, now=None):
+    """Read the annotations of ``with_public_health`` back into a ``PublicHealth``."""
+    starts, _ = _day_starts(now or timezone.now())
+    topics = [getattr(provider, f"topic_{i}") for i in range(TOPICS)]
+    return PublicHealth(
+        days=[(start.date(), getattr(provider, f"day_{i}")) for i, start in enumerate(starts)],
+        average_quality=provider.avg_quality,
+        topics=[tuple(t.split(_SEP, 1)) for t in topics if t],
+    )
+
+
+def activity_chart(name, days, *, width=300, height=60):
+    """An SVG bar chart of ``days`` ([(date, count)]), titled for ``name`` (escaped)."""
+    peak = max((n for _, n in days), default=0) or 1
+    step = width / max(len(days), 1)
+    bars = []
+    for i, (day, n) in enumerate(days):
+        h = round(n / peak * (height - 2), 1) if n else 0
+        # Numbers as plain strings: a localised "12,5" would break the SVG.
+        bars.append({
+            "x": f"{i * step:.1f}", "y": f"{height - h:.1f}", "w": f"{step - 1:.1f}", "h": f"{h:.1f}",
+            "day": day, "n": n,
+        })
+    return render_to_string("providers/_activity_chart.svg", {
+        "name": name, "bars": bars, "width": width, "height": height,
+        "total": sum(n for _, n in days), "first": days[0][0] if days else None,
+        "last": days[-1][0] if days else None,
+    })
+
+
+# --- The admin's view -----------------------------------------------------------------
+
+
+def with_admin_health(providers, now=None):
+    """``providers`` annotated for the admin list: newest import, recent counts, recent silence."""
+    now = now or timezone.now()
+    mine = Article.objects.filter(provider=OuterRef("pk"))
+    return providers.annotate(
+        last_import=Subquery(mine.order_by().values("provider").annotate(t=Max("created_at")).values("t")[:1]),
+        last_published=Subquery(mine.order_by().values("provider").annotate(t=Max("published_at")).values("t")[:1]),
+        articles_24h=_count(mine.filter(published_at__gte=now - timedelta(hours=24), published_at__lte=now)),
+        articles_7d=_count(mine.filter(published_at__gte=now - timedelta(days=7), published_at__lte=now)),
+    )
+
+
+@dataclass
+class Trend:
+    label: str
+    this_week: float | None
+    last_week: float | None
+
+    @property
+    def change(self):
+        if self.this_week is None or self.last_week is None:
+            return None
+        return round(self.this_week - self.last_week, 1)
+
+
+def admin_health(provider, now=None):
+    """Everything the admin's health panel shows for ``provider`` (a few aggregate queries)."""
+    now = now or timezone.now()
+    week, fortnight = now - timedelta(days=7), now - timedelta(days=14)
+    articles = Article.objects.filter(provider=provider, published_at__lte=now)
+    summary = articles.aggregate(
+        last_import=Max("created_at"), last_published=Max("published_at"),
+        day=Count("pk", filter=Q(published_at__gte=now - timedelta(hours=24))),
+        week=Count("pk", filter=Q(published_at__gte=week)),
+        quality_now=Avg("quality", filter=Q(published_at__gte=week)),
+        quality_before=Avg("quality", filter=Q(published_at__gte=fortnight, published_at__lt=week)),
+        heat_now=Avg("heat", filter=Q(published_at__gte=week, heat__gte=0)),
+        heat_before=Avg("heat", filter=Q(published_at__gte=fortnight, published_at__lt=week, heat__gte=0)),
+    )
+    return {
+        **summary,
+        "quiet": is_quiet(provider, now=now, last_published=summary["last_published"]),
+        "trends": [
+            Trend("average quality", _round(summary["quality_now"]), _round(summary["quality_before"])),
+            Trend("average heat", _round(summary["heat_now"]), _round(summary["heat_before"])),
+        ],
+    }
+
+
+def is_quiet(provider, *, now=None, last_published=None):
+    """True when a provider that usually sends daily has sent nothing for over two days.
+
+    "Usually daily": articles on at least ``DAILY_DAYS`` of the 14 days before its last one.
+    """
+    now = now or timezone.now()
+    if last_published is None:
+        last_published = Article.objects.filter(provider=provider, published_at__lte=now).aggregate(
+            t=Max("published_at"))["t"]
+    if last_published is None or now - last_published <= QUIET_AFTER:
+        return False
+    since = last_published - timedelta(days=14)
+    days = set(
+        Article.objects.filter(provider=provider, published_at__gt=since, published_at__lte=last_published)
+        .dates("published_at", "day")
+    )
+    return len(days) >= DAILY_DAYS
+
+
+def _round(value):
+    return None if value is None else round(value, 1)

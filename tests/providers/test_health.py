@@ -1,0 +1,102 @@
+"""Provider health: the public page's chart, topics and quality; the admin's quiet flag and trends."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.caching import content_version
+from articles.models import Article
+from providers import health
+from providers.models import Provider
+
+from ..articles.pages import HOSTILE, assert_inert
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def outlet(make_provider, make_article):
+    """An outlet with articles today, yesterday (two) and 40 days ago, and a draft today."""
+    provider = make_provider(name="Outlet", slug="outlet")
+    now = timezone.now()
+    make_article(provider=provider, published_at=now - timedelta(minutes=5), quality=80, topics=["Climate"])
+    make_article(provider=provider, published_at=now - timedelta(days=1), quality=60, topics=["Climate", "Energy"])
+    make_article(provider=provider, published_at=now - timedelta(days=1, minutes=1), quality=70)
+    make_article(provider=provider, published_at=now - timedelta(days=40), quality=10)
+    make_article(provider=provider, published_at=now, status=Article.Status.DRAFT, quality=0, topics=["Secret"])
+    content_version()
+    return provider
+
+
+def bars(svg):
+    return re.findall(r'<rect [^>]*height="([0-9.]+)"[^>]*><title>([^<]*)</title>', svg)
+
+
+def test_the_chart_has_one_bar_per_day_for_thirty_days_counting_live_articles(client, outlet):
+    html = client.get("/providers/outlet/").content.decode()
+    found = bars(html)
+    assert len(found) == 30
+    assert found[-1][1].endswith(": 1")  # today: the draft does not count
+    assert found[-2][1].endswith(": 2")
+    assert float(found[-2][0]) > float(found[-1][0]) > 0
+    assert "3 articles in the last 30 days" in html
+
+
+def test_the_page_shows_average_quality_and_topics_of_live_articles(client, outlet):
+    html = client.get("/providers/outlet/").content.decode()
+    assert "average quality <strong>55</strong>/100" in html  # (80 + 60 + 70 + 10) / 4
+    assert html.index(">Climate</a>") < html.index(">Energy</a>")  # most used first
+    assert "Secret" not in html
+
+
+def test_the_provider_page_keeps_its_query_count(client, outlet, django_assert_num_queries):
+    # The provider with its health numbers, its articles, their pictures.
+    with django_assert_num_queries(3):
+        assert client.get("/providers/outlet/").status_code == 200
+
+
+def test_the_chart_escapes_the_provider_name(make_provider):
+    svg = health.activity_chart(HOSTILE, [(timezone.now().date(), 2)])
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert_inert(svg)
+
+
+def test_an_empty_month_draws_no_bars_but_a_valid_chart(make_provider):
+    provider = health.with_public_health(Provider.objects.filter(pk=make_provider().pk)).get()
+    numbers = health.public_health(provider)
+    svg = health.activity_chart("Quiet", numbers.days)
+    assert numbers.total == 0 and numbers.average_quality is None
+    assert all(height == "0.0" for height, _ in bars(svg))
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+
+
+def test_a_daily_provider_silent_for_three_days_is_flagged_quiet(make_provider, make_article):
+    provider = make_provider()
+    now = timezone.now()
+    for day in range(3, 17):
+        make_article(provider=provider, published_at=now - timedelta(days=day))
+    assert health.is_quiet(provider, now=now)
+    assert not health.is_quiet(provider, now=now - timedelta(days=2))
+
+
+def test_an_occasional_provider_is_not_flagged_quiet(make_provider, make_article):
+    provider = make_provider()
+    now = timezone.now()
+    for day in (3, 8, 13):
+        make_article(provider=provider, published_at=now - timedelta(days=day))
+    assert not health.is_quiet(provider, now=now)
+
+
+def test_admin_health_compares_this_weeks_quality_with_last_weeks(make_provider, make_article):
+    provider = make_provider()
+    now = timezone.now()
+    make_article(provider=provider, published_at=now - timedelta(days=1), quality=90, heat=10)
+    make_article(provider=provider, published_at=now - timedelta(days=9), quality=50, heat=-1)
+    numbers = health.admin_health(provider, now=now)
+    quality, heat = numbers["trends"]
+    assert (quality.this_week, quality.last_week, quality.change) == (90, 50, 40)
+    assert heat.last_week is None  # "not computed" heat is no heat
+    assert numbers["day"] == 1 and numbers["week"] == 1
