@@ -9,12 +9,13 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles import publishing
 from articles.caching import invalidate_public_pages
 from articles.models import Article
 
+from . import health
 from .models import Provider
 
 
@@ -54,9 +55,10 @@ class MergeForm(forms.Form):
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "article_count"]
+    list_display = ["name", "domain", "article_count", "last_import", "articles_24h", "articles_7d", "quiet"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["domain"]}
+    readonly_fields = ["health_panel"]
     actions = ["merge_selected"]
     list_per_page = 100
 
@@ -67,7 +69,40 @@ class ProviderAdmin(admin.ModelAdmin):
             Article.objects.filter(provider=OuterRef("pk")).order_by().values("provider")
             .annotate(n=Count("*")).values("n")
         )
-        return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
+        providers = super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
+        return health.with_admin_health(providers)
+
+    @admin.display(description="last import", ordering="last_import")
+    def last_import(self, provider):
+        return provider.last_import
+
+    @admin.display(description="24 h", ordering="articles_24h")
+    def articles_24h(self, provider):
+        return provider.articles_24h
+
+    @admin.display(description="7 days", ordering="articles_7d")
+    def articles_7d(self, provider):
+        return provider.articles_7d
+
+    @admin.display(description="gone quiet", boolean=True)
+    def quiet(self, provider):
+        return health.is_quiet(provider)
+
+    @admin.display(description="health")
+    def health_panel(self, provider):
+        if not provider.pk:
+            return "-"
+        numbers = health.admin_health(provider)
+        trends = format_html_join(
+            "", "<li>{}: {} this week, {} the week before</li>",
+            ((t.label, _or_dash(t.this_week), _or_dash(t.last_week)) for t in numbers["trends"]),
+        )
+        return format_html(
+            "<ul><li>Last import: {}</li><li>Articles in the last 24 hours: {}; 7 days: {}</li>{}"
+            "<li>{}</li></ul>",
+            _or_dash(numbers["last_import"]), numbers["day"], numbers["week"], trends,
+            "Gone quiet: usually sends daily, nothing for over two days." if numbers["quiet"] else "Sending as usual.",
+        )
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, provider):
@@ -102,3 +137,7 @@ class ProviderAdmin(admin.ModelAdmin):
             "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         })
+
+
+def _or_dash(value):
+    return "-" if value is None else value

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Avg, Count, IntegerField, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -108,14 +108,20 @@ def activity_chart(name, days, *, width=300, height=60):
 
 
 def with_admin_health(providers, now=None):
-    """``providers`` annotated for the admin list: newest import, recent counts, recent silence."""
+    """``providers`` annotated for the admin list: newest import, recent counts, ``quiet``."""
     now = now or timezone.now()
     mine = Article.objects.filter(provider=OuterRef("pk"))
+    quiet_since = now - QUIET_AFTER
     return providers.annotate(
         last_import=Subquery(mine.order_by().values("provider").annotate(t=Max("created_at")).values("t")[:1]),
-        last_published=Subquery(mine.order_by().values("provider").annotate(t=Max("published_at")).values("t")[:1]),
         articles_24h=_count(mine.filter(published_at__gte=now - timedelta(hours=24), published_at__lte=now)),
         articles_7d=_count(mine.filter(published_at__gte=now - timedelta(days=7), published_at__lte=now)),
+        recent=_count(mine.filter(published_at__gte=quiet_since, published_at__lte=now)),
+        active_days=Coalesce(Subquery(
+            mine.filter(published_at__gte=quiet_since - timedelta(days=14), published_at__lt=quiet_since)
+            .order_by().values("provider").annotate(d=Count(TruncDate("published_at"), distinct=True))
+            .values("d")[:1]
+        ), Value(0), output_field=IntegerField()),
     )
 
 
@@ -148,7 +154,7 @@ def admin_health(provider, now=None):
     )
     return {
         **summary,
-        "quiet": is_quiet(provider, now=now, last_published=summary["last_published"]),
+        "quiet": is_quiet(provider, now=now),
         "trends": [
             Trend("average quality", _round(summary["quality_now"]), _round(summary["quality_before"])),
             Trend("average heat", _round(summary["heat_now"]), _round(summary["heat_before"])),
@@ -156,23 +162,14 @@ def admin_health(provider, now=None):
     }
 
 
-def is_quiet(provider, *, now=None, last_published=None):
+def is_quiet(provider, *, now=None):
     """True when a provider that usually sends daily has sent nothing for over two days.
 
-    "Usually daily": articles on at least ``DAILY_DAYS`` of the 14 days before its last one.
+    "Usually daily": articles on at least ``DAILY_DAYS`` of the 14 days before those two.
     """
-    now = now or timezone.now()
-    if last_published is None:
-        last_published = Article.objects.filter(provider=provider, published_at__lte=now).aggregate(
-            t=Max("published_at"))["t"]
-    if last_published is None or now - last_published <= QUIET_AFTER:
-        return False
-    since = last_published - timedelta(days=14)
-    days = set(
-        Article.objects.filter(provider=provider, published_at__gt=since, published_at__lte=last_published)
-        .dates("published_at", "day")
-    )
-    return len(days) >= DAILY_DAYS
+    if not hasattr(provider, "active_days"):
+        provider = with_admin_health(type(provider).objects.filter(pk=provider.pk), now=now).get()
+    return provider.recent == 0 and provider.active_days >= DAILY_DAYS
 
 
 def _round(value):

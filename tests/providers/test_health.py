@@ -100,3 +100,30 @@ def test_admin_health_compares_this_weeks_quality_with_last_weeks(make_provider,
     assert (quality.this_week, quality.last_week, quality.change) == (90, 50, 40)
     assert heat.last_week is None  # "not computed" heat is no heat
     assert numbers["day"] == 1 and numbers["week"] == 1
+
+
+def test_the_admin_list_flags_a_quiet_provider_and_shows_recent_counts(client, make_provider, make_article):
+    from django.urls import reverse
+
+    from tests.articles.roles import make_user
+
+    client.force_login(make_user("publisher"))
+    silent = make_provider(name="Silent Daily")
+    now = timezone.now()
+    for day in range(3, 17):
+        make_article(provider=silent, published_at=now - timedelta(days=day))
+    rows = client.get(reverse("admin:providers_provider_changelist")).context["cl"].result_list
+    row = next(p for p in rows if p.name == "Silent Daily")
+    assert health.is_quiet(row)
+    assert (row.articles_24h, row.articles_7d) == (0, 4)  # days 3 to 6 ago
+
+
+def test_the_admin_change_page_shows_the_health_panel(client, outlet):
+    from django.urls import reverse
+
+    from tests.articles.roles import make_user
+
+    client.force_login(make_user("publisher"))
+    html = client.get(reverse("admin:providers_provider_change", args=[outlet.pk])).content.decode()
+    assert "Articles in the last 24 hours: 2; 7 days: 4" in html
+    assert "Sending as usual." in html
