@@ -101,7 +101,7 @@ def _cursor(article):
 
 def _parse_cursor(value):
     try:
-        micros, pk = value.split("-", 1)
+        micros, pk = value.rsplit("-", 1)
         return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
     except (ValueError, OverflowError):
         raise Http404("Invalid page.") from None
