@@ -33,12 +33,12 @@ class BuildResult:
         )
 
 
-def build_stories(*, dry_run=False):
+def build_stories(*, dry_run=False, window=grouping.WINDOW):
     """Regroup every article; stories continue under their IDs, editors' decisions hold."""
     with transaction.atomic():
         items = [grouping.Item(*row) for row in Article.objects.values_list("id", "published_at", "title")]
         links = Related.objects.filter(target__isnull=False).values_list("article_id", "target_id")
-        result = _regroup(items, list(links), Membership.objects.all(), touching=None)
+        result = _regroup(items, list(links), Membership.objects.all(), touching=None, window=window)
         if dry_run:
             transaction.set_rollback(True)
     return result
@@ -68,7 +68,7 @@ def assign_stories(web_urls):
         return _regroup(items, list(links), members, touching=set(new))
 
 
-def _regroup(items, links, memberships, *, touching):
+def _regroup(items, links, memberships, *, touching, window=grouping.WINDOW):
     current, pinned, alone = {}, {}, set()
     together = defaultdict(set)
     for article_id, story_id, is_pinned in memberships.values_list("article_id", "story_id", "pinned"):
@@ -80,7 +80,7 @@ def _regroup(items, links, memberships, *, touching):
                 together[story_id].add(article_id)
             else:
                 alone.add(article_id)
-    found = grouping.group(items, links, together=together.values(), alone=alone)
+    found = grouping.group(items, links, together=together.values(), alone=alone, window=window)
     groups = found.groups
     if touching is not None:
         groups = [ids for ids in groups if touching.intersection(ids)]
