@@ -112,6 +112,8 @@ def gunicorn(env):
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "newsroom.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True,
+        # The app logs to stdout, which is this script's markdown report.
+        stdout=sys.stderr,
     )
     try:
         deadline = time.monotonic() + 60
