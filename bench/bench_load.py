@@ -42,6 +42,21 @@ print("/topics/%s/" % topic.slug)
 print(article.title.split()[0])
 """
 
+# Articles and bytes on disk once the import is done (for docs/scaling.md's extrapolation).
+DATABASE_SIZE = """
+import os
+from django.db import connection
+from articles.models import Article
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+else:
+    name = connection.settings_dict["NAME"]
+    size = sum(os.path.getsize(name + suffix) for suffix in ("", "-wal") if os.path.exists(name + suffix))
+print(Article.objects.count(), size)
+"""
+
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
@@ -179,7 +194,11 @@ def run_backend(label, database_url, cache_url, seconds, workdir):
         finally:
             stop_group(importer)
         took = time.monotonic() - started
-    return results, import_running, took, importer.returncode
+    size = subprocess.run(
+        [str(BIN / "python"), "manage.py", "shell", "-v", "0", "-c", DATABASE_SIZE], cwd=ROOT, env=env,
+        check=True, capture_output=True, text=True,
+    ).stdout.split()[-2:]
+    return results, import_running, took, importer.returncode, size
 
 
 def main():
@@ -199,13 +218,17 @@ def main():
                          f"redis://127.0.0.1:6379/0?key_prefix=bench-load-{uuid.uuid4().hex[:8]}"))
         for label, database, cache_url in runs:
             with database as database_url:
-                results, overlapped, took, status = run_backend(label, database_url, cache_url, args.seconds, workdir)
+                results, overlapped, took, status, (articles, size) = run_backend(
+                    label, database_url, cache_url, args.seconds, workdir
+                )
             for name, r in results.items():
                 failed |= bool(r["bad_status"] or r["conn_errors"])
                 rows.append(f"| {label} | {name} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p99']:.0f} "
                             f"| {r['bad_status']} | {r['conn_errors']} |")
             notes.append(f"{label}: the import (exit status {status}) took {took:.0f} s, "
-                         f"{'still running when the load ended' if overlapped else 'finished within the load window'}.")
+                         f"{'still running when the load ended' if overlapped else 'finished within the load window'}; "
+                         f"{int(articles):,} articles take {int(size) / 2**20:.0f} MiB "
+                         f"({int(size) / int(articles) / 1024:.1f} KiB per article, indexes and search included).")
     print("## Load while importing\n")
     print(f"{CONNECTIONS} connections (one wrk per page) for {args.seconds} s against gunicorn "
           f"({WORKERS} sync workers, DEBUG=0, page cache on), while `import_articles` writes a "
