@@ -69,3 +69,13 @@ def test_the_story_change_page_lists_its_articles(admin_client, two_stories):
     story = story_of(two_stories[0])
     html = admin_client.get(reverse("admin:stories_story_change", args=[story.pk])).content.decode()
     assert two_stories[2].title in html
+
+
+def test_editors_may_merge_stories(client, two_stories):
+    client.force_login(make_user("editor"))
+    a, *_, d, _e = two_stories
+    response = client.post(reverse("admin:stories_story_changelist"), {
+        "action": "merge_selected", "_selected_action": [story_of(a).pk, story_of(d).pk],
+    })
+    assert response.status_code == 302
+    assert story_of(a) == story_of(d)
