@@ -80,7 +80,7 @@ def main():
           "| resolved related links | of which in one story | import (s) | build_stories (s) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        share = f"{r['same']} ({r['same'] / r['links']:.0%})" if r["links"] else "0"
+        share = f"{r['same']} ({r['same'] / r['links']:.1%})" if r["links"] else "0"
         imported = f"{r['import']:.1f}" if r["import"] is not None else "-"
         print(f"| {r['corpus']} | {r['window']} | {r['articles']:,} | {r['stories']:,} | {r['grouped']:,} | {r['median']} "
               f"| {r['largest']} | {r['histogram']} | {r['links']:,} | {share} | {imported} | {r['build']:.1f} |")
