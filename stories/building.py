@@ -4,6 +4,7 @@ The grouping itself is ``stories.grouping`` (pure); this module loads what it
 needs, asks it, and writes the difference, keeping story IDs stable.
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -92,7 +93,8 @@ def _regroup(items, links, memberships, *, touching, window=grouping.WINDOW):
     for story_id, ids in labelled:
         if story_id is None:
             first = min((titles[i] for i in ids), key=lambda item: (item.published_at, item.id))
-            story = Story.objects.create(title=first.title[:1000], slug=f"new-{first.id}-{len(ids)}")
+            # The slug ends in the id, known only once saved: a unique placeholder until then.
+            story = Story.objects.create(title=first.title[:1000], slug=f"new-{uuid.uuid4().hex}")
             story.slug = Story.slug_for(story.title, story.pk)
             story.save(update_fields=["slug"])
             story_id = story.pk
