@@ -154,3 +154,11 @@ def test_editors_cannot_open_the_share_page(client, draft):
     response = client.get(reverse("admin:articles_article_share", args=[draft.pk]))
 
     assert response.status_code == 403
+
+
+def test_a_link_keeps_one_url_however_often_it_is_shown(draft, publisher):
+    link = share(draft, publisher)
+    first = sharing.url_for(link)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert sharing.url_for(link) == first
