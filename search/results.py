@@ -30,22 +30,36 @@ class SearchResults:
     (the admin uses it directly). Slicing runs it and adds a ``snippet`` (safe
     HTML) to each article with one more query for the whole slice, so a page
     of results costs a fixed number of queries.
+
+    Only the best ``max_results`` can be reached: counting every match of a
+    common word means checking every one of them is live, which costs more
+    than ranking them, and nobody reads page 51. ``truncated`` tells whether
+    there were more.
     """
 
     # Tells Paginator the order is deliberate.
     ordered = True
+    max_results = 1000
 
     def __init__(self, query, queryset, engine):
         self.query = query
         self.queryset = queryset
         self.engine = engine
+        self._count = None
+        self.truncated = False
 
     def filter(self, *args, **kwargs):
         """Narrow the results like ``QuerySet.filter`` (topic, provider, dates...)."""
         return SearchResults(self.query, self.queryset.filter(*args, **kwargs), self.engine)
 
     def count(self):
-        return self.queryset.count()
+        """How many results there are, up to ``max_results``."""
+        if self._count is None:
+            # Unordered and bare, so the database stops at the limit without ranking.
+            found = self.queryset.order_by().values("pk")[:self.max_results + 1].count()
+            self.truncated = found > self.max_results
+            self._count = min(found, self.max_results)
+        return self._count
 
     def __len__(self):
         return self.count()

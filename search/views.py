@@ -14,7 +14,7 @@ RESULTS_PER_PAGE = 20
 def search_page(request):
     """``/search/?q=...``: only live articles, best match first."""
     form = SearchForm(request.GET)
-    page = None
+    results = page = None
     if form.is_valid() and form.cleaned_data["q"]:
         results = search(
             form.cleaned_data["q"],
@@ -22,4 +22,4 @@ def search_page(request):
         )
         # get_page, not page: a hostile or stale ?page= shows a real page, never an error.
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "search/results.html", {"form": form, "page_obj": page})
+    return render(request, "search/results.html", {"form": form, "results": results, "page_obj": page})

@@ -1,7 +1,7 @@
 """PostgreSQL engine: a weighted tsvector per article, kept in sync by triggers.
 
 ``search_document`` holds one ``tsvector`` per article (title weight A,
-excerpt B, body and topic names C) with a GIN index. Statement-level triggers
+excerpt B, body C, topic names D but ranked like C) with a GIN index. Statement-level triggers
 with transition tables refresh it after every write to articles, their topic
 links and topic names, so one bulk insert of 500 articles costs one refresh
 of 500 rows, and nothing that writes (the importer's bulk queries, the admin,
@@ -27,16 +27,25 @@ from ..highlight import END, START
 from ..query import NO_SPACE_SCRIPT_CLASS
 
 CONFIG = "newsroom_search"
-# ts_rank_cd weights for D (unused), C (body, topics), B (excerpt), A (title).
+# ts_rank_cd weights for D (topic names), C (body), B (excerpt), A (title).
 # Wider apart than PostgreSQL's defaults (0.1, 0.2, 0.4, 1.0), which add up
 # so that a few body hits outrank a headline: one title match should win.
-WEIGHTS = [0.05, 0.1, 0.3, 1.0]
+WEIGHTS = [0.1, 0.1, 0.3, 1.0]
 
 FUNCTIONS = [
     f"""
     CREATE OR REPLACE FUNCTION search_segment(value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
         SELECT regexp_replace(value, '([{NO_SPACE_SCRIPT_CLASS}])', ' \\1 ', 'g')
+    $$""",
+    # Topic names per article, for a batch: one grouped join, not a lookup per article.
+    """
+    CREATE OR REPLACE FUNCTION search_topic_names(ids bigint[])
+    RETURNS TABLE (article_id bigint, names text) LANGUAGE sql STABLE AS $$
+        SELECT ta.content_object_id, string_agg(topic.name, ' ')
+        FROM articles_taggedarticle ta JOIN articles_topic topic ON topic.id = ta.tag_id
+        WHERE ta.content_object_id = ANY(ids)
+        GROUP BY ta.content_object_id
     $$""",
     f"""
     CREATE OR REPLACE FUNCTION search_refresh(ids bigint[]) RETURNS void
@@ -46,15 +55,21 @@ FUNCTIONS = [
                setweight(to_tsvector('{CONFIG}', search_segment(a.title)), 'A')
             || setweight(to_tsvector('{CONFIG}', search_segment(a.excerpt)), 'B')
             || setweight(to_tsvector('{CONFIG}', search_segment(a.body)), 'C')
-            || setweight(to_tsvector('{CONFIG}', search_segment(coalesce(t.names, ''))), 'C')
-        FROM articles_article a
-        LEFT JOIN LATERAL (
-            SELECT string_agg(topic.name, ' ') AS names
-            FROM articles_taggedarticle ta JOIN articles_topic topic ON topic.id = ta.tag_id
-            WHERE ta.content_object_id = a.id
-        ) t ON true
+            || setweight(to_tsvector('{CONFIG}', search_segment(coalesce(t.names, ''))), 'D')
+        FROM articles_article a LEFT JOIN search_topic_names(ids) t ON t.article_id = a.id
         WHERE a.id = ANY(ids)
         ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document
+    $$""",
+    # Topic names are the last part of the vector, weight D (ranked like C):
+    # a topic change keeps the A-C part as it is and parses only the names.
+    f"""
+    CREATE OR REPLACE FUNCTION search_refresh_topics(ids bigint[]) RETURNS void
+    LANGUAGE sql AS $$
+        UPDATE search_document d
+        SET document = ts_filter(d.document, '{{a,b,c}}')
+            || setweight(to_tsvector('{CONFIG}', search_segment(coalesce(t.names, ''))), 'D')
+        FROM unnest(ids) AS u(id) LEFT JOIN search_topic_names(ids) t ON t.article_id = u.id
+        WHERE d.article_id = u.id
     $$""",
     """
     CREATE OR REPLACE FUNCTION search_article_changed() RETURNS trigger
@@ -81,11 +96,11 @@ FUNCTIONS = [
     LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            PERFORM search_refresh(ARRAY(SELECT DISTINCT content_object_id FROM new_rows));
+            PERFORM search_refresh_topics(ARRAY(SELECT DISTINCT content_object_id FROM new_rows));
         ELSIF TG_OP = 'DELETE' THEN
-            PERFORM search_refresh(ARRAY(SELECT DISTINCT content_object_id FROM old_rows));
+            PERFORM search_refresh_topics(ARRAY(SELECT DISTINCT content_object_id FROM old_rows));
         ELSE
-            PERFORM search_refresh(ARRAY(
+            PERFORM search_refresh_topics(ARRAY(
                 SELECT content_object_id FROM old_rows
                 UNION SELECT content_object_id FROM new_rows
             ));
@@ -96,7 +111,7 @@ FUNCTIONS = [
     CREATE OR REPLACE FUNCTION search_topic_renamed() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM search_refresh(ARRAY(
+        PERFORM search_refresh_topics(ARRAY(
             SELECT DISTINCT ta.content_object_id
             FROM new_rows n JOIN old_rows o ON o.id = n.id
             JOIN articles_taggedarticle ta ON ta.tag_id = n.id

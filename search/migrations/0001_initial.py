@@ -37,8 +37,9 @@ DROP = {
     "sqlite": ["DROP TABLE search_cjk", "DROP TABLE search_fts"],
     "postgresql": [
         "DROP TABLE search_document",
-        "DROP FUNCTION search_refresh(bigint[]), search_article_changed(), "
-        "search_tagging_changed(), search_topic_renamed(), search_segment(text)",
+        "DROP FUNCTION search_refresh(bigint[]), search_refresh_topics(bigint[]), "
+        "search_topic_names(bigint[]), search_article_changed(), search_tagging_changed(), "
+        "search_topic_renamed(), search_segment(text)",
         "DROP TEXT SEARCH CONFIGURATION newsroom_search",
     ],
 }

@@ -80,6 +80,7 @@ def test_searches_start_from_the_full_text_matches_not_the_articles(make_article
 
 @on_postgresql
 def test_the_stored_document_weights_title_excerpt_body_and_topics(make_article):
+    """Title A, excerpt B, body C; topic names D, ranked with the same weight as C."""
     article = make_article(title="Aurora", excerpt="Borealis", body="Magnetosphere", topics=["Sky"])
 
     document = PostgresIndexEntry.objects.get(article=article).document
@@ -87,7 +88,7 @@ def test_the_stored_document_weights_title_excerpt_body_and_topics(make_article)
     assert "'aurora':1A" in document
     assert "'boreali':2B" in document
     assert "'magnetospher':3C" in document
-    assert "'sky':4C" in document
+    assert "'sky':4" in document.split()  # D, which PostgreSQL prints without a letter
 
 
 @on_postgresql

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from search.results import SearchResults
 
 from .test_search import HOSTILE
 
@@ -114,6 +115,19 @@ def test_results_are_paginated_keeping_the_query_and_filters(client, make_articl
     assert not set(headlines(first)) & set(headlines(second))
     assert 'href="?q=tide&amp;provider=wire&amp;page=2"' in first.content.decode()
     assert "25 results" in first.content.decode()
+
+
+def test_past_the_most_results_shown_the_page_says_there_are_more(client, make_article, monkeypatch):
+    monkeypatch.setattr(SearchResults, "max_results", 3)
+    for n in range(5):
+        make_article(title=f"Tide report {n}")
+
+    response = client.get(URL, {"q": "tide"})
+
+    html = response.content.decode()
+    assert len(headlines(response)) == 3
+    assert "More than 3 results" in html
+    assert "try more words" in html
 
 
 @pytest.mark.parametrize("page", ["999", "abc", "-1", "\x00"])
