@@ -432,7 +432,7 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
                 "fields": SCHEDULE_FIELDS,
                 "description": "Changed only with the workflow buttons above, so every change is recorded.",
             }),
-            ("Content", {"fields": ["slug", *CONTENT_FIELDS], "description": content_note}),
+            ("Content", {"fields": ["slug", *self._content_fields(request, obj)], "description": content_note}),
             ("Source", {
                 "classes": ["collapse"],
                 "fields": [*SOURCE_FIELDS, "unknown_keys", "provider_unknown_keys", "source_hash",
@@ -445,9 +445,18 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
             return []
         fixed = [*SCHEDULE_FIELDS, "slug", *SOURCE_FIELDS, "unknown_keys", "provider_unknown_keys",
                  "source_hash", "created_at", "updated_at"]
-        if is_imported(obj) or not self.has_change_permission(request, obj):
-            fixed += CONTENT_FIELDS
+        if self._content_is_read_only(request, obj):
+            fixed += self._content_fields(request, obj)
         return fixed
+
+    def _content_is_read_only(self, request, obj):
+        return is_imported(obj) or not self.has_change_permission(request, obj)
+
+    def _content_fields(self, request, obj):
+        if obj is not None and self._content_is_read_only(request, obj):
+            # Read-only, the tag manager would be labelled "Tags"; show our column instead.
+            return [("topic_list" if name == "topics" else name) for name in CONTENT_FIELDS]
+        return CONTENT_FIELDS
 
     def has_change_permission(self, request, obj=None):
         # A killed article is frozen for legal reasons: it can be viewed, not edited.

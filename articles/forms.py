@@ -48,6 +48,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        if "topics" in self.fields:
+            self.fields["topics"].label = "Topics"  # the tag manager's own label is "Tags"
 
     # Links are only ever http(s), whoever typed them (the format's own rule).
     def clean_web_url(self):

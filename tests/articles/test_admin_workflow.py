@@ -105,11 +105,13 @@ def test_imported_content_is_shown_read_only_with_its_unknown_keys(client, make_
     article = make_article(
         source_hash="abc123", title="From the feed",
         extra={"locale": "fr-FR", "tags": ["<b>x</b>"]}, provider_extra={"country": "FR"},
+        topics=["Orbital <launch>"],
     )
 
     page = login(client, publisher).get(change_url(article)).content.decode()
 
-    assert 'name="title"' not in page
+    assert 'name="title"' not in page and 'name="topics"' not in page
+    assert "Orbital &lt;launch&gt;" in page
     assert "From the feed" in page
     assert "fr-FR" in page and "&lt;b&gt;x&lt;/b&gt;" in page and "country" in page
     assert 'name="_save"' not in page
