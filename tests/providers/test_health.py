@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles.caching import content_version
@@ -14,6 +15,14 @@ from providers.models import Provider
 from ..articles.pages import HOSTILE, assert_inert
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _midday():
+    """Run at noon (UTC) today, so "5 minutes ago" is always today's bar."""
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 @pytest.fixture
