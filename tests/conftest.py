@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,15 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 _counter = itertools.count(1)
+# On a shared Redis, keys left by an earlier run (throttling counters, cached
+# pages) must never be seen by this one.
+_RUN = uuid.uuid4().hex[:8]
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test (and each xdist worker on a shared Redis) gets its own cache keys."""
+    """Each test, in each xdist worker and each run, gets its own cache keys."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
     for conf in caches.values():
-        conf["KEY_PREFIX"] = f"test-{worker}-{next(_counter)}"
+        conf["KEY_PREFIX"] = f"test-{_RUN}-{worker}-{next(_counter)}"
     settings.CACHES = caches
 
 
