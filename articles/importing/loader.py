@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from providers.models import Provider
 from stories.building import assign_stories
 
+from .. import publishing
 from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from .data import ArticleData
@@ -182,7 +183,7 @@ def import_sources(
     started = time.monotonic()
     result = ImportResult(dry_run=dry_run)
     run = ImportRun(source=origin, user=user)
-    importer = _ChunkImporter(dry_run=dry_run, parallel=parallel)
+    importer = _ChunkImporter(dry_run=dry_run, parallel=parallel, user=user)
     try:
         for outcome in importer.run(_chunks(sources, chunk_size)):
             result.count(outcome)
@@ -233,9 +234,10 @@ def _too_large(source):
 class _ChunkImporter:
     """Holds the worker pool and the state that spans chunks."""
 
-    def __init__(self, *, dry_run, parallel):
+    def __init__(self, *, dry_run, parallel, user=None):
         self.dry_run = dry_run
         self.parallel = parallel
+        self.user = user
         self.pool = None
         # webUrls created in this run, resolved against older Related rows at the end.
         self.new_urls: list[str] = []
@@ -315,7 +317,7 @@ class _ChunkImporter:
         invalidate_public_pages()
         try:
             with transaction.atomic():
-                return _write_articles(batch, self.new_urls)
+                return _write_articles(batch, self.new_urls, self.user)
         except DatabaseError:
             # Unexpected: retry one by one so only the offending file is rejected.
             pass
@@ -323,7 +325,7 @@ class _ChunkImporter:
         for item in batch:
             try:
                 with transaction.atomic():
-                    results.extend(_write_articles([item], self.new_urls))
+                    results.extend(_write_articles([item], self.new_urls, self.user))
             except DatabaseError as exc:
                 error = ArticleFileError(
                     "invalid_value", f"the database refused the article: {exc}", path=item[1].path
@@ -359,7 +361,7 @@ def resolve_related(web_urls):
     )
 
 
-def _write_articles(batch, new_urls):
+def _write_articles(batch, new_urls, user=None):
     """Create or update the articles of ``batch`` with bulk queries; returns outcomes."""
     articles_data = [a for _, _, a in batch]
     providers = _providers_for(articles_data)
@@ -389,8 +391,11 @@ def _write_articles(batch, new_urls):
     if to_create:
         Article.objects.bulk_create(to_create)
         new_urls.extend(a.web_url for a in to_create)
+        # The file sets a new article's first state; the audit trail says so.
+        publishing.record_import(to_create, user=user, created=True)
     if to_update:
         Article.objects.bulk_update(to_update, CONTENT_FIELDS + ["version", "updated_at"])
+        publishing.record_import(to_update, user=user, created=False)
         updated_ids = [a.pk for a in to_update]
         Image.objects.filter(article_id__in=updated_ids).delete()
         Related.objects.filter(article_id__in=updated_ids).delete()

@@ -255,10 +255,10 @@ def test_a_database_failure_rejects_only_its_own_file(write_article, monkeypatch
     paths = [write_article(f"{n}.md", title=f"T{n}") for n in range(3)]
     real_write = loader._write_articles
 
-    def failing_write(batch, new_urls):
+    def failing_write(batch, new_urls, user=None):
         if any(data.title == "T1" for _, _, data in batch):
             raise DatabaseError("disk full")
-        return real_write(batch, new_urls)
+        return real_write(batch, new_urls, user)
 
     monkeypatch.setattr(loader, "_write_articles", failing_write)
     result = import_paths(paths)
@@ -329,3 +329,16 @@ def test_an_import_shows_up_on_cached_public_pages(client, write_article):
     import_paths([write_article(title="Fresh from the feed")])
 
     assert "Fresh from the feed" in client.get("/").content.decode()
+
+
+def test_imports_are_recorded_in_the_audit_trail(write_article, django_user_model):
+    from articles.models import Transition
+
+    user = django_user_model.objects.create_user("importer")
+    path = write_article(published=True, title="First")
+    import_paths([path], user=user)
+    write_article(path.name, published=True, title="Second", webUrl=Article.objects.get().web_url)
+    import_paths([path])
+
+    rows = list(Transition.objects.order_by("pk").values_list("from_status", "to_status", "user"))
+    assert rows == [("", "published", user.pk), ("published", "published", None)]
