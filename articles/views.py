@@ -54,7 +54,7 @@ def lead_image_prefetch():
     """Only each article's first image, for list thumbnails (one query for the page)."""
     images = (
         Image.objects.filter(position=0)
-        .only("article_id", "url", "width", "height", "title")
+        .only("article_id", "url", "width", "height", "title", "renditions")
         .order_by()
     )
     return Prefetch("images", queryset=images, to_attr="lead_images")
@@ -245,6 +245,7 @@ def stories(articles):
                 image={
                     "src": src, "alt": image.title or article.title,
                     "width": image.width, "height": image.height,
+                    "renditions": image.renditions,
                 } if src else None,
                 coverage_url=path_for("stories:detail", article.story_slug) if coverage > 1 else "",
                 coverage_count=coverage,

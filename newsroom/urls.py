@@ -28,6 +28,13 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.DEBUG:
+    # Cached and uploaded images on a development machine; production serves
+    # media from its storage backend (or a CDN in front of it).
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
 if settings.BENCHMARK_VIEWS:
     # Only for make bench: the baseline "does nothing" Django view.
     urlpatterns.append(path("bench/trivial", views.trivial))

@@ -66,3 +66,15 @@ def test_pictures_of_non_live_articles_appear_in_no_listing(client, make_article
     assert live.slug in page  # the listing works, and lists the live article
     assert hidden.file.rsplit("/", 1)[0] not in page
     assert f"cdn.example.com/{draft.pk}.jpg" not in page
+
+
+def test_lists_serve_our_renditions_too(client, make_article, cached):
+    article = make_article(title="Listed story")
+    lead = cached(article, position=0)
+    make_article(title="Another story")  # the lead of the front page is one; lists show the rest
+
+    page = client.get("/").content.decode()
+
+    folder = lead.file.rsplit("/", 1)[0]
+    assert f"/media/{folder}/320.webp 320w" in page
+    assert "https://cdn.example.com/" not in page
