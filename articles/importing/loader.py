@@ -397,11 +397,12 @@ def _write_articles(batch, new_urls, user=None):
         Article.objects.bulk_update(to_update, CONTENT_FIELDS + ["version", "updated_at"])
         publishing.record_import(to_update, user=user, created=False)
         updated_ids = [a.pk for a in to_update]
+        kept_copies = _cached_copies(updated_ids)
         Image.objects.filter(article_id__in=updated_ids).delete()
         Related.objects.filter(article_id__in=updated_ids).delete()
         TaggedArticle.objects.filter(content_object_id__in=updated_ids).delete()
 
-    _write_children(outcomes, topics)
+    _write_children(outcomes, topics, kept_copies if to_update else {})
     return [
         (index, FileOutcome(source.path, outcome, article.pk))
         for index, source, outcome, article, _ in outcomes
@@ -428,7 +429,22 @@ def _fill(article, data: ArticleData, provider, digest):
     article.updated_at = timezone.now()
 
 
-def _write_children(outcomes, topics):
+def _cached_copies(article_ids):
+    """Our stored copies of these articles' images, by (article id, image URL).
+
+    A changed file re-inserts its images; an image whose URL is still there
+    keeps the copy (and real dimensions) ``cache_images`` made, instead of
+    being downloaded again.
+    """
+    return {
+        (row["article_id"], row["url"]): row
+        for row in Image.objects.filter(article_id__in=article_ids, file__isnull=False).values(
+            "article_id", "url", "file", "renditions", "cached_at", "width", "height"
+        )
+    }
+
+
+def _write_children(outcomes, topics, kept_copies):
     """Insert the images, related items and topic links of freshly written articles."""
     images, related, tagged = [], [], []
     target_ids = dict(
@@ -437,20 +453,24 @@ def _write_children(outcomes, topics):
         ).values_list("web_url", "pk")
     )
     for _, _, _, article, data in outcomes:
-        images.extend(
-            (
-                article.pk,
-                position,
-                image.url,
-                image.width,
-                image.height,
-                image.is_cached,
-                image.title,
-                image.attribution,
-                image.extra,
+        for position, image in enumerate(data.images):
+            copy = kept_copies.get((article.pk, image.url))
+            images.append(
+                (
+                    article.pk,
+                    position,
+                    image.url,
+                    copy["width"] if copy else image.width,
+                    copy["height"] if copy else image.height,
+                    image.is_cached,
+                    image.title,
+                    image.attribution,
+                    image.extra,
+                    copy and copy["file"],
+                    copy and copy["renditions"],
+                    copy and copy["cached_at"],
+                )
             )
-            for position, image in enumerate(data.images)
-        )
         related.extend(
             (
                 article.pk,
@@ -482,6 +502,9 @@ IMAGE_COLUMNS = [
     "title",
     "attribution",
     "extra",
+    "file",
+    "renditions",
+    "cached_at",
 ]
 RELATED_COLUMNS = [
     "article",

@@ -342,3 +342,21 @@ def test_imports_are_recorded_in_the_audit_trail(write_article, django_user_mode
 
     rows = list(Transition.objects.order_by("pk").values_list("from_status", "to_status", "user"))
     assert rows == [("", "published", user.pk), ("published", "published", None)]
+
+
+def test_a_changed_file_keeps_our_cached_copies_of_its_images(write_article):
+    kept, dropped = "https://example.com/kept.jpg", "https://example.com/dropped.jpg"
+    path = write_article(title="Before", webUrl="https://example.com/img",
+                         images=[{"url": kept, "width": 10, "height": 10}, {"url": dropped}])
+    import_paths([path])
+    Image.objects.update(file="images/ab/original.jpg", renditions=[{"name": "x", "width": 320}],
+                         width=1200, height=800)
+
+    write_article(path.name, title="After", webUrl="https://example.com/img",
+                  images=[{"url": "https://example.com/new.jpg"}, {"url": kept, "width": 10}])
+    import_paths([path])
+
+    new, still = Article.objects.get().images.order_by("position")
+    assert (new.url, new.file, new.renditions) == ("https://example.com/new.jpg", None, None)
+    assert (still.url, still.file, still.width, still.height) == (kept, "images/ab/original.jpg", 1200, 800)
+    assert still.renditions == [{"name": "x", "width": 320}]
