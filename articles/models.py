@@ -109,7 +109,7 @@ class Article(models.Model):
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"
     )
-    topics = TaggableManager(through=TaggedArticle, blank=True)
+    topics = TaggableManager("topics", through=TaggedArticle, blank=True)
     # Opaque upstream token: stored verbatim, never decoded, logged or rendered.
     secured = models.TextField(blank=True, null=True)
     # Keys the format does not define, kept so nothing upstream sends is lost.
@@ -227,7 +227,9 @@ class Image(models.Model):
     )
 
     class Meta:
-        ordering = ["article", "position"]
+        # By the column, not the relation: ordering by "article" would join the
+        # article table and sort by its own ordering on every query.
+        ordering = ["article_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="unique_image_position"),
             models.CheckConstraint(
@@ -267,7 +269,9 @@ class Related(models.Model):
     )
 
     class Meta:
-        ordering = ["article", "position"]
+        # By the column, not the relation: ordering by "article" would join the
+        # article table and sort by its own ordering on every query.
+        ordering = ["article_id", "position"]
         verbose_name = "related item"
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="unique_related_position"),
