@@ -97,10 +97,19 @@ class ProviderAdmin(admin.ModelAdmin):
             "", "<li>{}: {} this week, {} the week before</li>",
             ((t.label, _or_dash(t.this_week), _or_dash(t.last_week)) for t in numbers["trends"]),
         )
+        rejected = numbers["rejections"]
+        rejections = format_html(
+            "<li>Rejected files in the latest imports: {}<ul>{}</ul></li>",
+            len(rejected),
+            format_html_join(
+                "", "<li>{}: {} at {}: {}</li>",
+                ((r["path"], r["kind"], r["location"], r["message"]) for r in rejected[:10]),
+            ),
+        )
         return format_html(
             "<ul><li>Last import: {}</li><li>Articles in the last 24 hours: {}; 7 days: {}</li>{}"
-            "<li>{}</li></ul>",
-            _or_dash(numbers["last_import"]), numbers["day"], numbers["week"], trends,
+            "{}<li>{}</li></ul>",
+            _or_dash(numbers["last_import"]), numbers["day"], numbers["week"], trends, rejections,
             "Gone quiet: usually sends daily, nothing for over two days." if numbers["quiet"] else "Sending as usual.",
         )
 

@@ -13,10 +13,12 @@ from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles.models import Article, TaggedArticle
+from articles.models import Article, ImportRun, TaggedArticle
 
 DAYS = 30
 TOPICS = 8
+# How far back the admin looks for this provider's rejected files.
+RECENT_IMPORTS = 20
 # A provider "usually sends daily" when it sent on this many of the 14 days
 # before its silence; it has "gone quiet" after this long without an article.
 DAILY_DAYS = 10
@@ -154,12 +156,29 @@ def admin_health(provider, now=None):
     )
     return {
         **summary,
+        "rejections": recent_rejections(provider),
         "quiet": is_quiet(provider, now=now),
         "trends": [
             Trend("average quality", _round(summary["quality_now"]), _round(summary["quality_before"])),
             Trend("average heat", _round(summary["heat_now"]), _round(summary["heat_before"])),
         ],
     }
+
+
+def recent_rejections(provider, runs=RECENT_IMPORTS):
+    """Files of ``provider`` rejected by the latest imports, newest run first.
+
+    Each is the run's stored rejection (path, kind, location, message) plus
+    ``run`` (its start time). The importer records the provider of a rejected
+    file when the file's YAML was sound enough to name one.
+    """
+    return [
+        {**entry, "run": started_at}
+        for started_at, rejections in ImportRun.objects.exclude(rejected=0)
+        .values_list("started_at", "rejections")[:runs]
+        for entry in rejections
+        if entry.get("provider") == provider.domain
+    ]
 
 
 def is_quiet(provider, *, now=None):

@@ -36,6 +36,8 @@ class ArticleFileError(Exception):
         self.field = field
         self.line = line
         self.path = str(path)
+        # Set by the importer when the file names its provider (for provider health).
+        self.provider_domain = None
 
     def __reduce__(self):
         # Errors cross process boundaries when files are parsed in parallel.
@@ -59,6 +61,7 @@ class ArticleFileError(Exception):
     def as_dict(self):
         return {
             "path": self.path,
+            "provider": self.provider_domain,
             "kind": self.kind,
             "field": self.field,
             "line": self.line,

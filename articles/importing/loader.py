@@ -38,7 +38,7 @@ from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from .data import ArticleData
 from .errors import ArticleFileError
-from .parsing import parse_article
+from .parsing import parse_article, provider_domain_hint
 from .serialize import related_to_mapping
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
@@ -51,6 +51,9 @@ PARALLEL_THRESHOLD = 400
 PARSER_WORKERS = max(2, os.cpu_count() or 1)
 # Rejections kept on the ImportRun row; the full list goes to --report.
 MAX_STORED_REJECTIONS = 1000
+
+# Rejections whose YAML was sound, so the file's provider can still be read.
+FIELD_ERRORS = {"missing_field", "invalid_type", "invalid_value"}
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 
@@ -294,6 +297,8 @@ class _ChunkImporter:
         parsed = []
         for index, value in zip(to_parse, parsed_values, strict=True):
             if isinstance(value, ArticleFileError):
+                if value.kind in FIELD_ERRORS:
+                    value.provider_domain = provider_domain_hint(chunk[index].data)
                 outcomes[index] = FileOutcome(chunk[index].path, REJECTED, error=value)
             else:
                 parsed.append((index, chunk[index], value))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from yaml.nodes import MappingNode, ScalarNode
+
 from .data import ArticleData
 from .errors import ArticleFileError
 from .frontmatter import MAX_FILE_SIZE, check_size, load_front_matter
@@ -44,3 +46,22 @@ def read_article(path) -> ArticleData:
         # One byte over the limit is enough to notice a file that grew since stat().
         data = file.read(MAX_FILE_SIZE + 1)
     return parse_article(data, path=path)
+
+
+def provider_domain_hint(data: bytes) -> str | None:
+    """The normalised ``provider.domain`` of a file that failed validation, if it has one.
+
+    Lets the import history attribute a rejected file to its provider (the
+    admin's provider health). Only files whose YAML passed every safety check
+    get this far; anything unexpected just means "unknown".
+    """
+    try:
+        root = load_front_matter(data).root
+    except ArticleFileError:
+        return None
+    for key, value in root.value:
+        if key.value == "provider" and isinstance(value, MappingNode):
+            for inner_key, inner_value in value.value:
+                if inner_key.value == "domain" and isinstance(inner_value, ScalarNode):
+                    return inner_value.value.strip().lower() or None
+    return None

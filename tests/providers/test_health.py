@@ -136,3 +136,24 @@ def test_the_admin_change_page_shows_the_health_panel(client, outlet):
     html = client.get(reverse("admin:providers_provider_change", args=[outlet.pk])).content.decode()
     assert "Articles in the last 24 hours: 2; 7 days: 4" in html
     assert "Sending as usual." in html
+
+
+def test_the_health_panel_lists_the_providers_rejected_files(client, write_article):
+    from django.urls import reverse
+
+    from articles.importing.loader import import_paths
+    from tests.articles.roles import make_user
+
+    outlet = {"name": "Outlet", "domain": "outlet.example"}
+    good = write_article("good.md", provider=outlet)
+    bad = write_article("bad.md", provider={**outlet, "domain": " Outlet.EXAMPLE"}, quality=300)
+    other = write_article("other.md", provider={"name": "Else", "domain": "else.example"}, heat=-9)
+    import_paths([good, bad, other])
+
+    client.force_login(make_user("publisher"))
+    provider = Provider.objects.get(domain="outlet.example")
+    html = client.get(reverse("admin:providers_provider_change", args=[provider.pk])).content.decode()
+
+    assert "Rejected files in the latest imports: 1" in html
+    assert f"{bad}: invalid_value at quality" in html
+    assert str(other) not in html
