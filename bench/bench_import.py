@@ -23,9 +23,9 @@ import threading
 import time
 from pathlib import Path
 
+from common import corpus
+
 ROOT = Path(__file__).resolve().parent.parent
-GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
-CORPORA = ROOT / "bench" / "out" / "corpora"
 
 PARSE_FLOOR = """
 import sys, os, yaml
@@ -38,18 +38,6 @@ for root, _, files in os.walk(sys.argv[1]):
         n += 1
 print(n)
 """
-
-
-def corpus(count):
-    """A generated corpus, cached between runs (same count and seed, same bytes)."""
-    out = CORPORA / f"{count}"
-    if not (out / ".complete").exists():
-        subprocess.run(
-            [sys.executable, str(GEN), "--count", str(count), "--out", str(out), "--seed", "1"],
-            check=True, stdout=subprocess.DEVNULL,
-        )
-        (out / ".complete").touch()
-    return out
 
 
 def rss_of_tree(pid):

@@ -15,7 +15,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,10 +23,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from common import corpus, free_port, log
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
-CORPORA = ROOT / "bench" / "out" / "corpora"
 COUNT = 10_000
 CONNECTIONS = 32
 WORKERS = 4
@@ -56,26 +55,6 @@ else:
     size = sum(os.path.getsize(name + suffix) for suffix in ("", "-wal") if os.path.exists(name + suffix))
 print(Article.objects.count(), size)
 """
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def corpus(count):
-    """The generated corpus, cached between runs (same count and seed give the same bytes)."""
-    out = CORPORA / str(count)
-    if not (out / ".complete").exists():
-        subprocess.run([sys.executable, str(GEN), "--count", str(count), "--out", str(out), "--seed", "1"],
-                       check=True, stdout=subprocess.DEVNULL)
-        (out / ".complete").touch()
-    return out
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(database_url, cache_url, workdir):

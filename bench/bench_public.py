@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -35,11 +34,11 @@ import urllib.request
 from http.client import HTTPConnection
 from pathlib import Path
 
+from common import corpus, free_port, log
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
-CORPORA = ROOT / "bench" / "out" / "corpora"
 COUNT = 10_000
 BIG = 1_000_000
 CONNECTIONS = 8
@@ -59,28 +58,6 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 """
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def corpus(count):
-    """The generated corpus, cached between runs (same count and seed give the same bytes)."""
-    out = CORPORA / f"{count}"
-    if not (out / ".complete").exists():
-        subprocess.run(
-            [sys.executable, str(GEN), "--count", str(count), "--out", str(out), "--seed", "1"],
-            check=True, stdout=subprocess.DEVNULL,
-        )
-        (out / ".complete").touch()
-    return out
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(database, **extra):
