@@ -25,27 +25,26 @@ _MARKDOWN_NOISE = re.compile(
 _SPACE = re.compile(r"\s+")
 
 
-def snippet(candidates, fallbacks=(), substrings=()):
-    """The best snippet as safe HTML.
+def snippet(texts, substrings=()):
+    """The best snippet of ``texts`` as safe HTML.
 
-    ``candidates`` are engine snippets (with markers), best first, each
-    ``(text, is_markdown)``; the first that has a match wins. Otherwise the
-    first of ``fallbacks`` (raw texts, same shape) that contains one of
-    ``substrings`` (terms the engine matched as substrings, such as CJK words)
-    is cut around it; otherwise the first fallback is shown from the start.
+    ``texts`` are ``(text, is_markdown)`` pairs from the engine, best first:
+    the first with a marked match wins; otherwise the first that contains one
+    of ``substrings`` (terms the engine matched as substrings, such as CJK
+    words, which it could not mark), cut around it; otherwise the first text.
     """
-    for text, is_markdown in candidates:
+    for text, is_markdown in texts:
         if text and START in text:
             return render(text, substrings, markdown=is_markdown)
     pattern = _substring_pattern(substrings)
-    for text, is_markdown in fallbacks:
+    for text, is_markdown in texts:
         found = pattern.search(text) if (pattern and text) else None
         if found:
             start = max(0, found.start() - CONTEXT_BEFORE)
             return render(
                 ("…" if start else "") + text[start:], substrings, markdown=is_markdown
             )
-    for text, is_markdown in fallbacks:
+    for text, is_markdown in texts:
         if text:
             return render(text, substrings, markdown=is_markdown)
     return mark_safe("")

@@ -78,9 +78,5 @@ class SearchResults:
         found = self.engine.snippets(self.query, [a.pk for a in articles], self.queryset.db)
         substrings = [t.text for t in self.query.terms if t.needs_substring_match]
         for article in articles:
-            excerpt, body = found.get(article.pk, (None, None))
-            article.snippet = highlight.snippet(
-                candidates=[(excerpt, False), (body, True)],
-                fallbacks=[(article.excerpt, False), (article.body, True)],
-                substrings=substrings,
-            )
+            excerpt, body = found.get(article.pk, ("", ""))
+            article.snippet = highlight.snippet([(excerpt, False), (body, True)], substrings)

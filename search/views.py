@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from articles.models import Article
+from articles.views import listed_articles
 
 from . import search
 from .forms import SearchForm
@@ -18,7 +18,10 @@ def search_page(request):
     if form.is_valid() and form.cleaned_data["q"]:
         results = search(
             form.cleaned_data["q"],
-            queryset=Article.objects.select_related("provider").filter(**form.filters()),
+            # The site's list rows: live articles without their bodies, which
+            # ranking would otherwise carry through the sort for every match.
+            queryset=listed_articles().filter(**form.filters()),
+            live_only=False,  # listed_articles() is live() already
         )
         # get_page, not page: a hostile or stale ?page= shows a real page, never an error.
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -10,9 +10,10 @@ the workflow, ``QuerySet.update``) can forget to.
 Text goes through the ``newsroom_search`` configuration: English stemming
 with ``unaccent`` in front (``resume`` finds ``résumé``, ``regulating`` finds
 ``regulation``). CJK and Hangul are written without spaces between words (or
-with particles attached), so ``search_segment`` puts a space around each of
-their characters, in the index and in queries alike; a CJK word is then a
-phrase of characters (``東 <-> 京``), found anywhere in a longer run.
+with particles attached), so ``search_segment`` puts an invisible separator
+around each of their characters, in the index, queries and headlines alike;
+a CJK word is then a phrase of characters (``東 <-> 京``), found anywhere in
+a longer run.
 """
 
 from functools import reduce
@@ -27,6 +28,9 @@ from ..highlight import END, START
 from ..query import NO_SPACE_SCRIPT_CLASS
 
 CONFIG = "newsroom_search"
+# Put around each CJK character by search_segment: the parser splits words
+# there, and unlike a space it can be taken out of a headline without a trace.
+SEPARATOR = "\u200b"  # ZERO WIDTH SPACE
 # ts_rank_cd weights for D (topic names), C (body), B (excerpt), A (title).
 # Wider apart than PostgreSQL's defaults (0.1, 0.2, 0.4, 1.0), which add up
 # so that a few body hits outrank a headline: one title match should win.
@@ -36,7 +40,7 @@ FUNCTIONS = [
     f"""
     CREATE OR REPLACE FUNCTION search_segment(value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-        SELECT regexp_replace(value, '([{NO_SPACE_SCRIPT_CLASS}])', ' \\1 ', 'g')
+        SELECT regexp_replace(value, '([{NO_SPACE_SCRIPT_CLASS}])', chr({ord(SEPARATOR)}) || '\\1' || chr({ord(SEPARATOR)}), 'g')
     $$""",
     # Topic names per article, for a batch: one grouped join, not a lookup per article.
     """
@@ -220,20 +224,26 @@ def snippets(query, ids, using):
         .annotate(
             # Excerpts are short teasers: mark the whole text (highlight.render
             # cuts it around the first match); bodies give their best fragments.
-            excerpt_snippet=SearchHeadline("excerpt", tsquery, highlight_all=True, **marks),
+            excerpt_snippet=SearchHeadline(_segmented(F("excerpt")), tsquery, highlight_all=True, **marks),
             body_snippet=SearchHeadline(
-                "body", tsquery, max_words=30, min_words=12, short_word=0, max_fragments=2,
-                fragment_delimiter=" … ", **marks,
+                _segmented(F("body")), tsquery, max_words=30, min_words=12, short_word=0,
+                max_fragments=2, fragment_delimiter=" … ", **marks,
             ),
         )
         .values_list("pk", "excerpt_snippet", "body_snippet")
     )
-    return {pk: [excerpt, body] for pk, excerpt, body in rows}
+    return {
+        pk: [excerpt.replace(SEPARATOR, ""), body.replace(SEPARATOR, "")]
+        for pk, excerpt, body in rows
+    }
+
+
+def _segmented(expression):
+    return Func(expression, function="search_segment", output_field=TextField())
 
 
 def _term_query(term):
     # Each term is its own phrase query, combined with tsquery operators, so
     # the grouping is exactly the parser's: websearch_to_tsquery would read
     # "a OR b c" as a | (b & c). Values are bound parameters: no syntax to break.
-    text = Func(Value(term.text), function="search_segment", output_field=TextField())
-    return SearchQuery(text, search_type="phrase", config=CONFIG)
+    return SearchQuery(_segmented(Value(term.text)), search_type="phrase", config=CONFIG)

@@ -216,22 +216,36 @@ def matching(queryset, query):
 
 
 def snippets(query, ids, using):
-    """``{id: [excerpt snippet, body snippet]}`` with matches between highlight markers."""
+    """``{id: [excerpt, body]}`` for these articles, matches between highlight markers.
+
+    FTS5 marks word matches; CJK matches (unicode61 cannot see them inside a
+    run) come back unmarked, for ``highlight`` to find as substrings.
+    """
+    found = {}
     words = [t for t in query.terms if not t.needs_substring_match]
-    if not words or not ids:
-        return {}
-    sql = (
-        # Excerpts are short teasers: mark the whole text (highlight.render
-        # cuts it around the first match); bodies give their best window.
-        "SELECT rowid, highlight(search_fts, 1, %s, %s), "
-        f"snippet(search_fts, 2, %s, %s, '…', {SNIPPET_TOKENS}) "
-        # "+rowid": one pass over the matches; a bare rowid IN (...) would
-        # re-run the full-text query once per id.
-        f"FROM search_fts WHERE search_fts MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})"
-    )
+    placeholders = ", ".join(["%s"] * len(ids))
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, [START, END, START, END, _fts_group(words), *ids])
-        return {row[0]: list(row[1:]) for row in cursor.fetchall()}
+        if words and ids:
+            cursor.execute(
+                # Excerpts are short teasers: mark the whole text (highlight.render
+                # cuts it around the first match); bodies give their best window.
+                "SELECT rowid, highlight(search_fts, 1, %s, %s), "
+                f"snippet(search_fts, 2, %s, %s, '…', {SNIPPET_TOKENS}) FROM search_fts "
+                # "+rowid": one pass over the matches; a bare rowid IN (...)
+                # would re-run the full-text query once per id.
+                f"WHERE search_fts MATCH %s AND +rowid IN ({placeholders})",
+                [START, END, START, END, _fts_group(words), *ids],
+            )
+            found.update((row[0], list(row[1:])) for row in cursor.fetchall())
+        rest = [pk for pk in ids if pk not in found]
+        if rest:
+            cursor.execute(
+                "SELECT rowid, excerpt, body FROM search_fts "
+                f"WHERE rowid IN ({', '.join(['%s'] * len(rest))})",
+                rest,
+            )
+            found.update((row[0], list(row[1:])) for row in cursor.fetchall())
+    return found
 
 
 def _fts_phrase(term):

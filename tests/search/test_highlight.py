@@ -53,18 +53,18 @@ def test_long_text_is_cut_around_its_first_match():
     assert html.endswith("y…")
 
 
-def test_first_snippet_with_a_match_wins():
+def test_the_first_text_with_a_marked_match_wins():
     assert snippet([("no match here", False), (marked("a «hit»"), False)]) == "a <mark>hit</mark>"
 
 
-def test_without_engine_matches_the_text_is_cut_around_a_substring():
-    text = "x" * 100 + " 芯片短缺持续"
+def test_unmarked_texts_are_cut_around_a_substring_match():
+    body = "x" * 100 + " 芯片短缺持续"
 
-    html = snippet([(None, False)], [("", False), (text, False)], ["芯片"])
+    html = snippet([("An excerpt", False), (body, False)], ["芯片"])
 
     assert html.startswith("…x")
     assert "<mark>芯片</mark>短缺持续" in html
 
 
 def test_without_any_match_the_first_text_is_shown():
-    assert snippet([(None, False)], [("An excerpt", False), ("A body", True)]) == "An excerpt"
+    assert snippet([("", False), ("An excerpt", False), ("A body", True)]) == "An excerpt"

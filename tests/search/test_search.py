@@ -150,6 +150,14 @@ def test_a_cjk_topic_name_finds_its_articles(make_article, found):
     assert found("ロボット") == []
 
 
+def test_cjk_matches_deep_in_the_body_are_highlighted(make_article):
+    make_article(title="Chips", excerpt="A teaser", body="Filler. " * 60 + "多家汽车厂商因芯片短缺减产。")
+
+    (article,) = search("芯片")[:]
+
+    assert "因<mark>芯片</mark>短缺" in article.snippet
+
+
 def test_cjk_matches_are_highlighted(make_article):
     make_article(title="芯片", excerpt="供应链人士表示，车规级芯片交期已延长至半年以上")
 

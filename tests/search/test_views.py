@@ -140,17 +140,18 @@ def test_a_bad_page_number_shows_a_page_not_an_error(client, make_article, page)
     assert headlines(response) == ["Tide report"]
 
 
+@pytest.mark.parametrize("query", ["comet", "彗星"])
 @pytest.mark.parametrize("results", [2, 25])
 def test_a_results_page_runs_a_fixed_number_of_queries(
-    client, make_article, django_assert_num_queries, results
+    client, make_article, django_assert_num_queries, results, query
 ):
     for n in range(results):
-        make_article(title=f"Comet sighting {n}", topics=["Space"])
+        make_article(title=f"Comet sighting {n}", body="Seen as 彗星 in Tokyo.", topics=["Space"])
 
     # Topic and source choices, the count, the page of articles with their
     # providers, the snippets of that page.
     with django_assert_num_queries(5):
-        response = client.get(URL, {"q": "comet"})
+        response = client.get(URL, {"q": query})
 
     assert len(headlines(response)) == min(results, 20)
 
