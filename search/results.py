@@ -31,15 +31,15 @@ class SearchResults:
     HTML) to each article with one more query for the whole slice, so a page
     of results costs a fixed number of queries.
 
-    Only the best ``max_results`` can be reached: counting every match of a
-    common word means checking every one of them is live, which costs more
-    than ranking them, and nobody reads page 51. ``truncated`` tells whether
-    there were more.
+    Only the best ``max_results`` (ten pages) can be reached: counting every
+    match of a common word means checking that each one is live, which costs
+    more than ranking them, and readers refine a search rather than read page
+    eleven. ``truncated`` tells whether there were more.
     """
 
     # Tells Paginator the order is deliberate.
     ordered = True
-    max_results = 1000
+    max_results = 200
 
     def __init__(self, query, queryset, engine):
         self.query = query
