@@ -132,6 +132,7 @@ def measure(repeat):
         results[:20]
         return (time.perf_counter() - started) * 1000, matches
 
+    load = os.getloadavg()[0]
     kinds = {}
     for kind, queries in QUERIES.items():
         samples, matches = [], []
@@ -165,6 +166,7 @@ def measure(repeat):
         "index_mb": index_size(connection) / 2**20,
         "version": version(connection),
         "max_results": SearchResults.max_results,
+        "load": max(load, os.getloadavg()[0]),
     }))
 
 
@@ -196,14 +198,20 @@ def report(count, repeat, results):
     print(
         f"{count:,} articles from `gen_corpus.py --count {count} --seed 1`, imported with "
         "`manage.py import_articles` into an empty database per engine. One search is what the "
-        f"results page runs: `search(q)` over live articles, its count (which stops at {cap}), "
-        "then the first page of 20 with highlighted snippets. Each query runs once to warm up, then {repeat} times; the "
-        f"table gives the median of all runs of a kind (target: under {TARGET_MS} ms for the "
-        "first four kinds) and, in brackets, the slowest run.\n"
+        "results page runs: `search(q)` over the live list rows, its count (which stops at "
+        f"{cap}), then the first page of 20 with highlighted snippets. Each query runs once to "
+        f"warm up, then {repeat} times; the table gives the median of all runs of a kind "
+        f"(target: under {TARGET_MS} ms for the first four kinds) and, in brackets, the slowest "
+        "run. PostgreSQL is measured after `VACUUM ANALYZE` (what autovacuum does after an "
+        "import); SQLite without statistics, as Django leaves it.\n"
     )
     versions = ", ".join(f"{labels[e]} {results[e]['version']}" for e in engines)
     live = next(iter(results.values()))["live"]
-    print(f"{versions}; {live:,} of the articles are live.\n")
+    load = ", ".join(f"{labels[e]} {results[e]['load']:.1f}" for e in engines)
+    print(
+        f"{versions}; {live:,} of the articles are live. Load average (1 min) while searching, "
+        f"on this shared machine: {load}.\n"
+    )
     header = " | ".join(f"{labels[e]} median ms (max)" for e in engines)
     print(f"| kind | queries | {header} | live matches (counted up to {cap}) |")
     print("|---|---|" + "---:|" * len(engines) + "---|")

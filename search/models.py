@@ -56,6 +56,9 @@ class SqliteIndexEntry(models.Model):
         related_name="sqlite_index",
     )
     fts = SqliteMatchField(db_column="search_fts")
+    # FTS5's hidden rank column: bm25 with our weights (set by the engine).
+    # Ordering by it alone lets FTS5 sort, so SQLite stops after a page.
+    rank = models.FloatField(db_column="rank")
 
     class Meta:
         managed = False
@@ -73,6 +76,7 @@ class SqliteCjkEntry(models.Model):
         related_name="sqlite_cjk",
     )
     fts = SqliteMatchField(db_column="search_cjk")
+    rank = models.FloatField(db_column="rank")
 
     class Meta:
         managed = False

@@ -6,8 +6,6 @@ from . import highlight
 from .engines import engine_for
 from .query import Query, parse
 
-ORDERING = ("-rank", "-published_at", "-id")
-
 
 def search(query, *, live_only=True, queryset=None):
     """See ``search.search``."""
@@ -17,7 +15,7 @@ def search(query, *, live_only=True, queryset=None):
         articles = articles.live()
     engine = engine_for(articles.db)
     if parsed:
-        articles = engine.matching(articles, parsed).order_by(*ORDERING)
+        articles = engine.matching(articles, parsed)
     else:
         articles = articles.none()
     return SearchResults(parsed, articles, engine)

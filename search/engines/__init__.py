@@ -3,7 +3,7 @@
 Each engine module offers the same functions:
 
 * ``matching(queryset, query)``: the articles of ``queryset`` that match a
-  parsed ``Query``, annotated with ``rank`` (higher is better);
+  parsed ``Query``, annotated with ``rank`` (higher is better), best first;
 * ``snippets(query, ids, using)``: highlighted excerpt and body snippets;
 * ``install`` / ``uninstall`` / ``rebuild`` / ``is_installed``: the triggers
   that keep the index in sync, and a full re-index.

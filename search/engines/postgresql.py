@@ -26,6 +26,7 @@ from articles.models import Article
 
 from ..highlight import END, START
 from ..query import NO_SPACE_SCRIPT_CLASS
+from .base import ORDERING
 
 CONFIG = "newsroom_search"
 # Put around each CJK character by search_segment: the parser splits words
@@ -203,13 +204,13 @@ def is_installed(connection):
 
 
 def matching(queryset, query):
-    """``queryset`` narrowed to articles matching ``query``, annotated with ``rank``."""
+    """``queryset`` narrowed to articles matching ``query``, with ``rank``, best first."""
     tsquery = reduce(and_, (reduce(or_, map(_term_query, group)) for group in query.groups))
     for term in query.excluded:
         tsquery &= ~_term_query(term)
     return queryset.filter(postgres_index__document=tsquery).annotate(
         rank=SearchRank(F("postgres_index__document"), tsquery, weights=WEIGHTS, cover_density=True)
-    )
+    ).order_by(*ORDERING)
 
 
 def snippets(query, ids, using):

@@ -92,6 +92,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("article", models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name="sqlite_index", serialize=False, to="articles.article")),
                 ("fts", search.models.SqliteMatchField(db_column="search_fts")),
+                ("rank", models.FloatField(db_column="rank")),
             ],
             options={"db_table": "search_fts", "managed": False},
         ),
@@ -100,6 +101,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("article", models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name="sqlite_cjk", serialize=False, to="articles.article")),
                 ("fts", search.models.SqliteMatchField(db_column="search_cjk")),
+                ("rank", models.FloatField(db_column="rank")),
             ],
             options={"db_table": "search_cjk", "managed": False},
         ),

@@ -1,9 +1,12 @@
 """What each engine guarantees on its own database (each runs in its CI pass)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article, TaggedArticle, Topic
 from search import search, signals
@@ -98,6 +101,17 @@ def test_english_stop_words_alone_find_nothing_rather_than_everything(make_artic
     assert found("the") == []
     assert found("the OR of") == []
     assert found("the art") == ["The state of the art"]
+
+
+@on_postgresql
+def test_equal_ranks_list_the_newest_first(make_article, found):
+    """ts_rank_cd often ties (it ignores document length); bm25 on SQLite rarely does."""
+    now = timezone.now()
+    make_article(title="Solar old", published_at=now - timedelta(days=2))
+    make_article(title="Solar new", published_at=now - timedelta(days=1))
+    make_article(title="Solar middle", published_at=now - timedelta(days=1, hours=12))
+
+    assert found("solar") == ["Solar new", "Solar middle", "Solar old"]
 
 
 @on_postgresql

@@ -28,14 +28,6 @@ def test_title_matches_rank_above_excerpt_above_body_and_topics(make_article, fo
     assert set(titles[2:]) == {"Talks resume", "More talks"}
 
 
-def test_equal_matches_list_the_newest_first(make_article, found):
-    now = timezone.now()
-    make_article(title="Solar old", published_at=now - timedelta(days=2))
-    make_article(title="Solar new", published_at=now - timedelta(days=1))
-
-    assert found("solar") == ["Solar new", "Solar old"]
-
-
 def test_results_carry_a_rank_and_a_highlighted_snippet(make_article):
     make_article(title="Grid", excerpt="The grid needs more storage for solar power.")
 
