@@ -14,50 +14,55 @@ def search(query, *, live_only=True, queryset=None):
     if live_only:
         articles = articles.live()
     engine = engine_for(articles.db)
-    if parsed:
-        articles = engine.matching(articles, parsed)
-    else:
-        articles = articles.none()
-    return SearchResults(parsed, articles, engine)
+    ranked = engine.matching(articles, parsed) if parsed else articles.none()
+    return SearchResults(parsed, ranked, engine, articles)
 
 
 class SearchResults:
     """Articles matching a query, best first.
 
     ``queryset`` is an ordinary ``Article`` queryset annotated with ``rank``
-    (the admin uses it directly). Slicing runs it and adds a ``snippet`` (safe
-    HTML) to each article with one more query for the whole slice, so a page
-    of results costs a fixed number of queries.
+    and ordered by it (the admin uses it directly). For pages, ``count()``
+    ranks the matches once and keeps the ids of the best ``max_results``;
+    a slice then fetches just those articles by key, with a ``snippet`` (safe
+    HTML) each from one more query. A page of results costs three queries,
+    however many match.
 
-    Only the best ``max_results`` (ten pages) can be reached: counting every
-    match of a common word means checking that each one is live, which costs
-    more than ranking them, and readers refine a search rather than read page
-    eleven. ``truncated`` tells whether there were more.
+    Only the best ``max_results`` (ten pages) can be reached: knowing how
+    many more there are means checking that each match is live, which for a
+    common word costs more than ranking them, and readers refine a search
+    rather than read page eleven. ``truncated`` tells whether there were more.
     """
 
     # Tells Paginator the order is deliberate.
     ordered = True
     max_results = 200
 
-    def __init__(self, query, queryset, engine):
+    def __init__(self, query, queryset, engine, articles):
         self.query = query
         self.queryset = queryset
         self.engine = engine
-        self._count = None
+        self._articles = articles
+        self._ranked = None
         self.truncated = False
 
     def filter(self, *args, **kwargs):
         """Narrow the results like ``QuerySet.filter`` (topic, provider, dates...)."""
-        return SearchResults(self.query, self.queryset.filter(*args, **kwargs), self.engine)
+        return SearchResults(
+            self.query, self.queryset.filter(*args, **kwargs), self.engine,
+            self._articles.filter(*args, **kwargs),
+        )
 
     def count(self):
         """How many results there are, up to ``max_results``."""
-        if self._count is None:
-            # Unordered and bare, so the database stops at the limit without ranking.
-            found = self.queryset.order_by().values("pk")[:self.max_results + 1].count()
-            self.truncated = found > self.max_results
-            self._count = min(found, self.max_results)
-        return self._count
+        if self._ranked is None:
+            best = (
+                list(self.queryset.values_list("pk", "rank")[:self.max_results + 1])
+                if self.query else []
+            )
+            self.truncated = len(best) > self.max_results
+            self._ranked = best[:self.max_results]
+        return len(self._ranked)
 
     def __len__(self):
         return self.count()
@@ -68,7 +73,13 @@ class SearchResults:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key:key + 1][0]
-        articles = list(self.queryset[key])
+        self.count()
+        ranks = dict(self._ranked[key])
+        # By key from the unsearched queryset: the match is not run again.
+        found = self._articles.filter(pk__in=ranks).in_bulk() if ranks else {}
+        articles = [found[pk] for pk in ranks if pk in found]
+        for article in articles:
+            article.rank = ranks[article.pk]
         self._add_snippets(articles)
         return articles
 

@@ -1,11 +1,12 @@
 """PostgreSQL engine: a weighted tsvector per article, kept in sync by triggers.
 
 ``search_document`` holds one ``tsvector`` per article (title weight A,
-excerpt B, body C, topic names D but ranked like C) with a GIN index. Statement-level triggers
-with transition tables refresh it after every write to articles, their topic
-links and topic names, so one bulk insert of 500 articles costs one refresh
-of 500 rows, and nothing that writes (the importer's bulk queries, the admin,
-the workflow, ``QuerySet.update``) can forget to.
+excerpt B, body C, topic names D but ranked like C) with a GIN index.
+Statement-level triggers with transition tables refresh it after every write
+to articles, their topic links and topic names, so one bulk insert of 500
+articles costs one refresh of 500 rows, and nothing that writes (the
+importer's bulk queries, the admin, the workflow, ``QuerySet.update``) can
+forget to.
 
 Text goes through the ``newsroom_search`` configuration: English stemming
 with ``unaccent`` in front (``resume`` finds ``résumé``, ``regulating`` finds
