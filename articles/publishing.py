@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from .bulk import insert_objects
 from .models import Article, Correction, ShareLink, Transition
 
 Status = Article.Status
@@ -284,12 +285,15 @@ def record_import(articles: Iterable[Article], *, user=None, created=True):
     articles, so the trail names the import as their latest change.
     """
     now = timezone.now()
-    return Transition.objects.bulk_create(
-        Transition(
-            article=article, action=Action.IMPORT, from_status="" if created else article.status,
-            to_status=article.status, user=user, at=now,
-        )
-        for article in articles
+    insert_objects(
+        Transition,
+        [
+            Transition(
+                article=article, action=Action.IMPORT, from_status="" if created else article.status,
+                to_status=article.status, user=user, at=now,
+            )
+            for article in articles
+        ],
     )
 
 

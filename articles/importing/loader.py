@@ -25,15 +25,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
 from providers.models import Provider
+from search import deferred_indexing
 from stories.building import assign_stories
 
 from .. import publishing
+from ..bulk import insert_objects, insert_rows
 from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from .data import ArticleData
@@ -367,7 +369,21 @@ def resolve_related(web_urls):
 
 
 def _write_articles(batch, new_urls, user=None):
-    """Create or update the articles of ``batch`` with bulk queries; returns outcomes."""
+    """Create or update the articles of ``batch`` with bulk queries; returns outcomes.
+
+    Runs inside the caller's transaction. The search index is brought up to
+    date once for the whole batch rather than by a trigger per row.
+    """
+    with deferred_indexing() as reindex:
+        outcomes = _write_batch(batch, new_urls, user)
+        reindex.update(article.pk for *_, article, _ in outcomes)
+    return [
+        (index, FileOutcome(source.path, outcome, article.pk))
+        for index, source, outcome, article, _ in outcomes
+    ]
+
+
+def _write_batch(batch, new_urls, user):
     articles_data = [a for _, _, a in batch]
     providers = _providers_for(articles_data)
     topics = _topics_for(articles_data)
@@ -394,7 +410,15 @@ def _write_articles(batch, new_urls, user=None):
         outcomes.append((index, source, outcome, article, data))
 
     if to_create:
-        Article.objects.bulk_create(to_create)
+        insert_objects(Article, to_create)
+        created_ids = dict(
+            Article.objects.filter(web_url__in=[a.web_url for a in to_create]).values_list(
+                "web_url", "pk"
+            )
+        )
+        for article in to_create:
+            article.pk = created_ids[article.web_url]
+            article._state.adding = False
         new_urls.extend(a.web_url for a in to_create)
         # The file sets a new article's first state; the audit trail says so.
         publishing.record_import(to_create, user=user, created=True)
@@ -408,10 +432,7 @@ def _write_articles(batch, new_urls, user=None):
         TaggedArticle.objects.filter(content_object_id__in=updated_ids).delete()
 
     _write_children(outcomes, topics, kept_copies if to_update else {})
-    return [
-        (index, FileOutcome(source.path, outcome, article.pk))
-        for index, source, outcome, article, _ in outcomes
-    ]
+    return outcomes
 
 
 def _fill(article, data: ArticleData, provider, digest):
@@ -492,9 +513,9 @@ def _write_children(outcomes, topics, kept_copies):
             for position, item in enumerate(data.related)
         )
         tagged.extend((article.pk, topics[Topic.key_for(name)].pk) for name in data.topics)
-    _insert_rows(Image, IMAGE_COLUMNS, images)
-    _insert_rows(Related, RELATED_COLUMNS, related)
-    _insert_rows(TaggedArticle, ["content_object", "tag"], tagged)
+    insert_rows(Image, IMAGE_COLUMNS, images)
+    insert_rows(Related, RELATED_COLUMNS, related)
+    insert_rows(TaggedArticle, ["content_object", "tag"], tagged)
 
 
 IMAGE_COLUMNS = [
@@ -523,40 +544,6 @@ RELATED_COLUMNS = [
     "data",
     "target",
 ]
-
-
-def _insert_rows(model, field_names, rows):
-    """INSERT plain tuples with one ``executemany``.
-
-    A big import writes several child rows per article; building a model
-    instance for each and compiling it through ``bulk_create`` cost more than
-    the database itself (measured: about half the write time), and child rows
-    need no primary keys back. Values still go through each field's
-    ``get_db_prep_save`` where the database needs an adapted value (JSON,
-    datetimes), so this stays portable across SQLite and PostgreSQL.
-    """
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    adapters = [
-        f.get_db_prep_save if isinstance(f, models.JSONField | models.DateTimeField) else None
-        for f in fields
-    ]
-    params = [
-        [
-            adapt(value, connection) if adapt else value
-            for adapt, value in zip(adapters, row, strict=True)
-        ]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _providers_for(articles_data) -> dict[str, Provider]:
