@@ -22,3 +22,19 @@ def search(query, *, live_only=True, queryset=None):
     from .results import search as _search
 
     return _search(query, live_only=live_only, queryset=queryset)
+
+
+def deferred_indexing(using="default"):
+    """For bulk writers, inside their transaction: index what they wrote once, at the end.
+
+        with transaction.atomic(), deferred_indexing() as touched:
+            ...write articles and topic links...
+            touched.update(article_ids)
+
+    Every article written in the block must be added to ``touched``.
+    """
+    from django.db import connections
+
+    from .engines import engine_for
+
+    return engine_for(using).deferred(connections[using])

@@ -17,6 +17,7 @@ a CJK word is then a phrase of characters (``東 <-> 京``), found anywhere in
 a longer run.
 """
 
+from contextlib import contextmanager
 from functools import reduce
 from operator import and_, or_
 
@@ -186,6 +187,13 @@ def uninstall(connection):
     with connection.cursor() as cursor:
         for name in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {_table_of(name)}")
+
+
+@contextmanager
+def deferred(connection):
+    """For bulk writers (see the SQLite engine): nothing to hold here, since the
+    statement-level triggers already index each statement's rows at once."""
+    yield set()
 
 
 def rebuild(connection):

@@ -12,12 +12,18 @@ UNINDEXED ``article_id``, for joins: see ``search.models.SqliteIndexEntry``):
   ``東京`` can only be found as a substring; trigrams index that, and terms
   shorter than three characters fall back to ``instr`` over this small table.
 
-The tables (in this app's migration) are plain data; the triggers below are
-what keeps them current, whatever wrote to ``articles_*``. Django rebuilds a
+The tables (in this app's migrations) are plain data; the triggers below are
+what keeps them current, whatever wrote to ``articles_*``. A bulk writer may
+hold the article and topic-link triggers for the length of its transaction
+(``deferred``) and re-index what it wrote once at the end: FTS5 has no
+per-column update, so each topic link would otherwise re-tokenize its whole
+article, measured at a third of an import's write time. Django rebuilds a
 table to alter it on SQLite, which drops its triggers and fails on triggers of
 other tables that mention it, so ``search.signals`` takes the triggers off
 before migrations run and puts them back (and rebuilds the index) afterwards.
 """
+
+from contextlib import contextmanager
 
 from django.db import connections
 from django.db.models import Case, F, Q, Value, When
@@ -43,6 +49,11 @@ _TOPICS_OF = """coalesce((
 # never occur inside another character). Looking for them with instr() is
 # about ten times cheaper than the GLOB, which then only confirms the few hits.
 _CJK_LEAD_BYTES = [*range(0xE3, 0xEE), 0xEF]
+
+
+# A row in search_pause, written and removed inside one writer's transaction
+# (SQLite has one writer at a time), holds the triggers that mention it.
+_NOT_PAUSED = "NOT EXISTS (SELECT 1 FROM search_pause)"
 
 
 def _has_cjk(text_sql):
@@ -84,12 +95,14 @@ _TAGGED = "SELECT content_object_id FROM articles_taggedarticle WHERE tag_id = N
 # the usual import pays for search_fts alone. Separate triggers, as neither
 # reads what the other writes, so their order does not matter.
 TRIGGERS = {
-    "search_article_insert": f"AFTER INSERT ON articles_article BEGIN {_INDEX_ARTICLE} END",
+    "search_article_insert": f"""
+        AFTER INSERT ON articles_article WHEN {_NOT_PAUSED} BEGIN {_INDEX_ARTICLE} END""",
     # Editorial changes (status, schedule) need no re-indexing: liveness is
     # checked on articles_article at query time.
     "search_article_update": f"""
         AFTER UPDATE OF title, excerpt, body ON articles_article
-        WHEN OLD.title IS NOT NEW.title OR OLD.excerpt IS NOT NEW.excerpt OR OLD.body IS NOT NEW.body
+        WHEN (OLD.title IS NOT NEW.title OR OLD.excerpt IS NOT NEW.excerpt OR OLD.body IS NOT NEW.body)
+        AND {_NOT_PAUSED}
         BEGIN {_INDEX_ARTICLE} END""",
     "search_article_delete": """
         AFTER DELETE ON articles_article BEGIN
@@ -97,9 +110,11 @@ TRIGGERS = {
             DELETE FROM search_cjk WHERE rowid = OLD.id;
         END""",
     "search_tagging_insert": f"""
-        AFTER INSERT ON articles_taggedarticle BEGIN {_retopic("NEW.content_object_id")} END""",
+        AFTER INSERT ON articles_taggedarticle WHEN {_NOT_PAUSED}
+        BEGIN {_retopic("NEW.content_object_id")} END""",
     "search_tagging_delete": f"""
-        AFTER DELETE ON articles_taggedarticle BEGIN {_retopic("OLD.content_object_id")} END""",
+        AFTER DELETE ON articles_taggedarticle WHEN {_NOT_PAUSED}
+        BEGIN {_retopic("OLD.content_object_id")} END""",
     "search_tagging_update": f"""
         AFTER UPDATE ON articles_taggedarticle BEGIN
             {_retopic("OLD.content_object_id, NEW.content_object_id")}
@@ -109,10 +124,12 @@ TRIGGERS = {
             {_retopic(_TAGGED)}
         END""",
     "search_tagging_insert_cjk": f"""
-        AFTER INSERT ON articles_taggedarticle WHEN {_topic_has_cjk("NEW.tag_id")}
+        AFTER INSERT ON articles_taggedarticle
+        WHEN {_NOT_PAUSED} AND {_topic_has_cjk("NEW.tag_id")}
         BEGIN {_refresh_cjk("NEW.content_object_id")} END""",
     "search_tagging_delete_cjk": f"""
-        AFTER DELETE ON articles_taggedarticle WHEN {_topic_has_cjk("OLD.tag_id")}
+        AFTER DELETE ON articles_taggedarticle
+        WHEN {_NOT_PAUSED} AND {_topic_has_cjk("OLD.tag_id")}
         BEGIN {_refresh_cjk("OLD.content_object_id")} END""",
     "search_tagging_update_cjk": f"""
         AFTER UPDATE ON articles_taggedarticle
@@ -142,6 +159,42 @@ def uninstall(connection):
     with connection.cursor() as cursor:
         for name in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+@contextmanager
+def deferred(connection):
+    """Hold the index's triggers for article and topic-link writes; re-index at the end.
+
+    Use inside the writer's transaction. Add the ids of every article written
+    (created, changed or re-tagged) to the set this yields; they are
+    re-indexed in one pass before the triggers come back. If the block
+    raises, the transaction's rollback takes the hold away with everything else.
+    """
+    touched = set()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO search_pause (held) VALUES (1)")
+        yield touched
+        ids = sorted(touched)
+        for start in range(0, len(ids), _REINDEX_BATCH):
+            _reindex(cursor, ids[start:start + _REINDEX_BATCH])
+        cursor.execute("DELETE FROM search_pause")
+
+
+_REINDEX_BATCH = 500
+
+
+def _reindex(cursor, ids):
+    marks = ", ".join(["%s"] * len(ids))
+    cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", ids)
+    cursor.execute(
+        "INSERT INTO search_fts (rowid, article_id, title, excerpt, body, topics) "
+        f"SELECT a.id, a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id='a.id')} "
+        f"FROM articles_article a WHERE a.id IN ({marks})",
+        ids,
+    )
+    for statement in _refresh_cjk(marks).split(";"):
+        if statement.strip():
+            cursor.execute(statement, ids)
 
 
 def rebuild(connection):

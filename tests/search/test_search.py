@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError
 from django.utils import timezone
 
+from articles.importing import loader
 from articles.importing.loader import import_paths
 from articles.models import Article, Topic
 from search import search
@@ -212,6 +214,27 @@ def test_a_reimport_replaces_the_old_text_and_topics(write_article, found):
     assert found("energy") == ["Mirror maker raises funds"]
     assert found("heliostat") == []
     assert found("solar") == []
+
+
+def test_an_import_the_database_refuses_halfway_leaves_the_index_following_edits(
+    write_article, make_article, found, monkeypatch
+):
+    # The importer holds the index's triggers while it writes a batch; a
+    # batch that fails after its articles are written must not keep them held.
+    paths = [write_article(f"{n}.md", title=f"Glacier report {n}") for n in range(3)]
+    real_write_children = loader._write_children
+
+    def failing_write_children(outcomes, *args):
+        if any(data.title.endswith("1") for *_, data in outcomes):
+            raise DatabaseError("disk full")
+        return real_write_children(outcomes, *args)
+
+    monkeypatch.setattr(loader, "_write_children", failing_write_children)
+    import_paths(paths)
+    make_article(title="Avalanche warning")
+
+    assert sorted(found("glacier")) == ["Glacier report 0", "Glacier report 2"]
+    assert found("avalanche") == ["Avalanche warning"]
 
 
 def test_an_edit_is_found_at_once(make_article, found):
