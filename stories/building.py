@@ -18,6 +18,8 @@ from . import grouping
 from .models import Membership, Story
 
 CHUNK = 500
+# New articles grouped per pass of assign_stories (see there).
+SLICE = 2000
 
 
 @dataclass
@@ -51,12 +53,27 @@ def assign_stories(web_urls):
     Only groups that contain one of them change, and no story is removed
     unless it is left with fewer than two articles: cheap enough to run after
     every import, while ``build_stories`` remains the full answer.
+
+    The new articles are taken in date order, ``SLICE`` at a time, each slice
+    with the articles within the window around it, so memory stays bounded
+    however many an import brings and however many years they span. A story
+    that runs across two slices continues as it would across two imports:
+    the later slice sees the earlier one's stories and joins them.
     """
     new = {}
     for start in range(0, len(web_urls), CHUNK):
         new.update(Article.objects.filter(web_url__in=web_urls[start:start + CHUNK]).values_list("id", "published_at"))
-    if not new:
-        return BuildResult()
+    ordered = sorted(new.items(), key=lambda pair: (pair[1], pair[0]))
+    total = BuildResult()
+    for start in range(0, len(ordered), SLICE):
+        result = _assign_slice(dict(ordered[start:start + SLICE]))
+        for name in ("stories", "created", "deleted", "moved"):
+            setattr(total, name, getattr(total, name) + getattr(result, name))
+    return total
+
+
+def _assign_slice(new):
+    """``assign_stories`` for new articles {id: published_at} close together in time."""
     lo = min(new.values()) - grouping.WINDOW
     hi = max(new.values()) + grouping.WINDOW
     with transaction.atomic():

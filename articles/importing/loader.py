@@ -194,6 +194,8 @@ def import_sources(
             result.count(outcome)
             if on_file is not None:
                 on_file(outcome)
+        # Parsing is over: let the workers' memory go before the finishing queries.
+        importer.close()
         importer.finish()
     finally:
         importer.close()
@@ -250,6 +252,7 @@ class _ChunkImporter:
     def close(self):
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def run(self, chunks: Iterable[list[Source]]) -> Iterator[FileOutcome]:
         """Outcomes of every file, in order.

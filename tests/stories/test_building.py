@@ -1,10 +1,12 @@
 """build_stories and the importer's increments: stable IDs, editors' decisions that survive rebuilds."""
 
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
 
+from stories import building
 from stories.building import assign_stories, build_stories, merge_stories, move_out
 from stories.models import Story
 
@@ -116,6 +118,23 @@ def test_the_increment_only_regroups_around_the_new_articles(at):
     assert story_of(old_a) is None
     build_stories()
     assert story_of(old_a) == story_of(old_b)
+
+
+def test_a_big_increment_taken_in_slices_still_makes_one_story_per_event(at, monkeypatch):
+    # A large import is grouped a slice of new articles at a time; a chain of
+    # links that crosses slices must still end in one story, not one per slice.
+    monkeypatch.setattr(building, "SLICE", 2)
+    chain = [at(hours) for hours in (0, 10, 20, 30, 40)]
+    for earlier, later in pairwise(chain):
+        link(later, earlier)
+    far_a, far_b = at(24 * 365), at(24 * 365 + 1)
+    link(far_b, far_a)
+
+    assign_stories([a.web_url for a in [*chain, far_a, far_b]])
+
+    assert len({story_of(a) for a in chain}) == 1
+    assert story_of(far_a) == story_of(far_b) != story_of(chain[0])
+    assert Story.objects.count() == 2
 
 
 def test_the_command_reports_and_dry_run_writes_nothing(at):
