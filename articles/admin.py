@@ -30,7 +30,7 @@ from django.utils.text import capfirst
 from search.admin import FullTextSearchMixin
 
 from . import publishing, sharing
-from .forms import ArticleAdminForm, ImportUploadForm, ShareLinkForm, step_form
+from .forms import DATETIME_OVERRIDES, ArticleAdminForm, ImportUploadForm, ShareLinkForm, step_form
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
 from .importing.loader import CREATED, UPDATED, import_sources
@@ -341,6 +341,7 @@ class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
     ordering = ["position"]
     fields = ["position", "title", "web_url", "provider_name", "published_at", "target"]
     raw_id_fields = ["target"]
+    formfield_overrides = DATETIME_OVERRIDES
 
 
 # --- the article admin ---------------------------------------------------------
@@ -362,6 +363,7 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
     search_fields = ["title", "excerpt", "provider__name"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["provider"]
+    formfield_overrides = DATETIME_OVERRIDES
     inlines = [ImageInline, RelatedInline]
     paginator = CappedCountPaginator
     show_full_result_count = False

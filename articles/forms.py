@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from django import forms
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -24,6 +25,33 @@ MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 SHARE_LINK_LIFETIME = timedelta(days=3)
 SHARE_LINK_MAX_LIFETIME = timedelta(days=30)
+
+
+class SplitDateTimeWidget(widgets.AdminSplitDateTime):
+    """The admin's date and time inputs, each labelled by its visible "Date:" / "Time:".
+
+    Django writes those words beside the inputs as plain text that is not tied to
+    them, so a screen reader meets two unnamed inputs (axe: "Form elements must
+    have labels"). Here each word is the ``<label>`` of its input.
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        date, time = context["widget"]["subwidgets"]
+        context["date_label"] = _label_for(date, context["date_label"])
+        context["time_label"] = _label_for(time, context["time_label"])
+        return context
+
+
+def _label_for(subwidget, text):
+    input_id = subwidget["attrs"].get("id")
+    if not input_id:
+        return text
+    return format_html('<label for="{}" class="nr-datetime-label">{}</label>', input_id, text)
+
+
+# For ModelAdmin.formfield_overrides: every date-time field of the article admin.
+DATETIME_OVERRIDES = {models.DateTimeField: {"widget": SplitDateTimeWidget}}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -128,11 +156,11 @@ class StepForm(forms.Form):
 
 class ScheduleForm(StepForm):
     go_live_at = forms.SplitDateTimeField(
-        label="Go live at", required=False, widget=widgets.AdminSplitDateTime,
+        label="Go live at", required=False, widget=SplitDateTimeWidget,
         help_text="Empty: as soon as it is published.",
     )
     expire_at = forms.SplitDateTimeField(
-        label="Expire at", required=False, widget=widgets.AdminSplitDateTime,
+        label="Expire at", required=False, widget=SplitDateTimeWidget,
         help_text="Empty: never.",
     )
 
@@ -142,7 +170,7 @@ class ScheduleForm(StepForm):
 
 class EmbargoForm(StepForm):
     until = forms.SplitDateTimeField(
-        label="Embargo until", required=False, widget=widgets.AdminSplitDateTime,
+        label="Embargo until", required=False, widget=SplitDateTimeWidget,
         help_text="Nothing public shows the article before this time. Empty: no embargo.",
     )
 
@@ -159,7 +187,7 @@ def step_form(step, *args, **kwargs):
 
 
 class ShareLinkForm(forms.Form):
-    expires_at = forms.SplitDateTimeField(label="Expires at", widget=widgets.AdminSplitDateTime)
+    expires_at = forms.SplitDateTimeField(label="Expires at", widget=SplitDateTimeWidget)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
