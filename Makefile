@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test venv migrate import bench lint clean
+.PHONY: run serve test venv migrate import bench lint clean e2e e2e-deps screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,32 @@ serve: venv
 ## make test: the whole suite (set DATABASE_URL / CACHE_URL to run it on PostgreSQL / Redis)
 test: venv
 	$(BIN)/python -m pytest
+
+## make e2e: the journeys and accessibility audits in a real browser (Debian's chromium, headless)
+# Playwright drives the system's chromium; it never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+E2E_STAMP := $(VENV)/.e2e-stamp
+# Bounds: a hung step fails its test (E2E_TEST_TIMEOUT), a hung run fails make (E2E_TIMEOUT).
+E2E_TIMEOUT ?= 600
+E2E_TEST_TIMEOUT ?= 180
+E2E_PYTEST := timeout --kill-after=15 $(E2E_TIMEOUT) $(BIN)/python -m pytest e2e -n 0 --timeout $(E2E_TEST_TIMEOUT)
+
+$(E2E_STAMP): $(STAMP) requirements-e2e.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-e2e.txt
+	touch $@
+
+$(CHROMIUM):
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-liberation
+
+e2e-deps: $(E2E_STAMP) $(CHROMIUM)
+
+e2e: e2e-deps
+	$(E2E_PYTEST)
+
+## make screenshots: the README's pictures of the site, into docs/screenshots/
+screenshots: e2e-deps
+	$(E2E_PYTEST) -k screenshots --screenshots-dir docs/screenshots
 
 ## make bench: the benchmarks; results go to docs/benchmarks.md
 bench: venv
