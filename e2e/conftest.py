@@ -8,6 +8,7 @@ depend on (or reach) the outside world, and pictures hotlinked from the outlets
 simply do not load.
 """
 
+import signal
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from .livesite import LiveSite
 from .pages import ACTION_MS, NAVIGATION_MS, sign_in
-from .site import LiveSite
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling Google's
@@ -37,7 +38,14 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # make e2e's outer timeout ends the run with SIGTERM: end it like Ctrl-C, so the
+    # fixtures still stop the server and the browser instead of leaving them running.
+    signal.signal(signal.SIGTERM, _interrupt)
     config.addinivalue_line("markers", "incremental: steps of one journey; after a failure the rest are skipped")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 # The journey of one article is a sequence of tests (pytest's "incremental" recipe):

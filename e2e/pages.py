@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from .site import USERS
+from .livesite import USERS
 
 # A step that takes longer than this is hung, not slow.
 ACTION_MS = 10_000

@@ -142,7 +142,7 @@ class LiveSite:
 
 
 if __name__ == "__main__":
-    # Serve a throwaway site by hand: python e2e/site.py (Ctrl-C stops it).
+    # Serve a throwaway site by hand: python -m e2e.livesite (Ctrl-C stops it).
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="newsroom-e2e-") as folder:
