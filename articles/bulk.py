@@ -13,33 +13,49 @@ No signals are sent and no primary keys come back, exactly as with
 natural key when they need the ids.
 """
 
-from django.db import connection, models
-from django.utils import timezone
+from functools import partial
 
-_ADAPTED = (models.JSONField, models.DateTimeField)
+from django.db import connections, models, router
+from django.utils import timezone
 
 
 def insert_rows(model, field_names, rows):
     """INSERT tuples of values for ``field_names`` (field names, FKs by name) into ``model``."""
     if not rows:
         return
+    # The real connection, not django.db.connection: that proxy looks the
+    # connection up again on every attribute access, per value.
+    conn = connections[router.db_for_write(model)]
     fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
+    quote = conn.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    adapters = [f.get_db_prep_save if isinstance(f, _ADAPTED) else None for f in fields]
+    adapters = [_adapter(f, conn) for f in fields]
     params = [
         [
-            adapt(value, connection) if adapt else value
+            value if adapt is None or value is None else adapt(value)
             for adapt, value in zip(adapters, row, strict=True)
         ]
         for row in rows
     ]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _adapter(field, conn):
+    """What ``field.get_db_prep_save`` does to a non-None value, minus the generic checks.
+
+    The importer hands over aware datetimes and plain JSON data, already
+    validated; None stays SQL NULL, as with ``get_db_prep_save``.
+    """
+    if isinstance(field, models.DateTimeField):
+        return conn.ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField):
+        return partial(conn.ops.adapt_json_value, encoder=field.encoder)
+    return None
 
 
 def insert_objects(model, objs):

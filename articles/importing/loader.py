@@ -92,10 +92,11 @@ class Source:
     @classmethod
     def read(cls, path):
         path = str(path)
-        # Check the size before reading: a huge file is never loaded into memory.
-        if os.stat(path).st_size > MAX_FILE_BYTES:
-            return cls(path, None)
-        data = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            # Check the size before reading: a huge file is never loaded into memory.
+            if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
+                return cls(path, None)
+            data = file.read()
         return cls.from_bytes(path, data)
 
     @classmethod
