@@ -302,12 +302,19 @@ class FrontPageView(PublicSiteMixin, ListView):
     def lead(self):
         return choose_lead(self.candidates)
 
+    @cached_property
+    def first_page(self):
+        return not (self.request.GET.get("before") or self.request.GET.get("after"))
+
     def get_queryset(self):
+        if self.first_page:
+            # Cut from the candidates (paginate_queryset): no queryset to build.
+            return self.candidates
         articles = with_story(listed_articles())
         return articles.exclude(pk=self.lead.pk) if self.lead else articles
 
     def paginate_queryset(self, queryset, page_size):
-        if self.request.GET.get("before") or self.request.GET.get("after"):
+        if not self.first_page:
             return super().paginate_queryset(queryset, page_size)
         rest = [article for article in self.candidates if article is not self.lead]
         page = CursorPage(
@@ -318,7 +325,7 @@ class FrontPageView(PublicSiteMixin, ListView):
 
     def stories_for(self, articles):
         # The lead opens the front page only; older pages are plain lists.
-        if not self.lead or self.request.GET.get("before") or self.request.GET.get("after"):
+        if not self.lead or not self.first_page:
             return stories(one_per_story(articles))
         # One query for the pictures of the lead and the list together.
         self.lead_story, *rest = stories(one_per_story([self.lead, *articles]))
