@@ -7,12 +7,13 @@ compete for the machine's two cores.
     python bench/run.py                 # all of them
     python bench/run.py import search   # only bench_import.py and bench_search.py
 
-Each section is also kept in bench/out/, so a partial run still writes a
-complete docs/benchmarks.md with the other sections from their last run.
+A partial run replaces only its own sections: docs/benchmarks.md marks each
+section with the script that wrote it, and the others stay as they were.
 """
 
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -21,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks.md"
-SECTIONS = ROOT / "bench" / "out"
+MARK = "<!-- section: {} -->"
+MARK_RE = re.compile(r"^<!-- section: (bench_\w+) -->$", re.MULTILINE)
 
 
 def machine():
@@ -40,11 +42,20 @@ def machine():
     )
 
 
+def recorded_sections():
+    """The sections docs/benchmarks.md holds now, by script name."""
+    if not OUT.exists():
+        return {}
+    parts = MARK_RE.split(OUT.read_text())
+    # [header, name, text, name, text, ...]
+    return {name: text.strip() + "\n" for name, text in zip(parts[1::2], parts[2::2], strict=True)}
+
+
 def main(names):
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     if names:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
-    SECTIONS.mkdir(parents=True, exist_ok=True)
+    sections = recorded_sections()
     failed = False
     for script in scripts:
         print(f"== {script.name}", file=sys.stderr, flush=True)
@@ -58,9 +69,14 @@ def main(names):
             text = f"## {script.stem}\n\nFailed with exit status {proc.returncode}.\n"
         else:
             text = proc.stdout.strip() + f"\n\n_Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in {took:.0f} s._\n"
-        (SECTIONS / f"{script.stem}.md").write_text(text)
+        sections[script.stem] = text
         print(f"   {took:.0f}s", file=sys.stderr)
-    sections = [p.read_text() for p in sorted(SECTIONS.glob("bench_*.md"))]
+        write(sections)  # after each one, so an interrupted run keeps what it measured
+    print(f"Wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def write(sections):
     header = (
         "# Benchmarks\n\n"
         "Made by `make bench` (`python bench/run.py [NAME ...]`).\n\n"
@@ -68,9 +84,8 @@ def main(names):
         "Timings drift between runs on a shared machine, so every target is a ratio "
         "measured within one run.\n\n"
     )
-    OUT.write_text(header + "\n".join(sections))
-    print(f"Wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
-    return 1 if failed else 0
+    body = "\n".join(f"{MARK.format(name)}\n{sections[name]}" for name in sorted(sections))
+    OUT.write_text(header + body)
 
 
 if __name__ == "__main__":
