@@ -40,6 +40,20 @@ print(n)
 """
 
 
+# manage.py as is, then the CPU seconds of the importer's own process and of
+# its parser workers, on stderr: which side limits the import.
+WITH_CPU = """
+import atexit, resource, runpy, sys
+def report():
+    own, workers = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(f"cpu {own.ru_utime + own.ru_stime:.2f} {workers.ru_utime + workers.ru_stime:.2f}",
+          file=sys.stderr)
+atexit.register(report)
+sys.argv = ["manage.py", *sys.argv[1:]]
+runpy.run_path("manage.py", run_name="__main__")
+"""
+
+
 def rss_of_tree(pid):
     """Resident memory of a process and all its descendants, in bytes."""
     total = 0
@@ -65,10 +79,10 @@ def rss_of_tree(pid):
     return total
 
 
-def timed(cmd, env, measure_memory=False):
+def timed(cmd, env, measure_memory=False, stderr=None):
     """Run ``cmd``; return (seconds, peak RSS of its process tree or None)."""
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     peak = 0
     if measure_memory:
         stop = threading.Event()
@@ -109,7 +123,11 @@ def main():
         subprocess.run(manage("migrate", "-v", "0"), cwd=ROOT, env=e, check=True)
 
     floor, _ = timed([sys.executable, "-c", PARSE_FLOOR, str(files)], env)
-    full, _ = timed(manage("import_articles", "-v", "0", str(files)), env)
+    cpu_log = work / "cpu.txt"
+    with cpu_log.open("w") as log:
+        full, _ = timed([sys.executable, "-c", WITH_CPU, "import_articles", "-v", "0", str(files)],
+                        env, stderr=log)
+    writer_cpu, parser_cpu = map(float, cpu_log.read_text().split("cpu ")[-1].split())
     again, _ = timed(manage("import_articles", "-v", "0", str(files)), env)
     dump = work / "dump.json"
     subprocess.run(
@@ -139,6 +157,14 @@ def main():
     print("|---|---:|---:|---|")
     for name, seconds, per_second, ratio in rows:
         print(f"| {name} | {seconds:.2f} | {per_second:,.0f} | {ratio} |")
+
+    print(
+        f"\nWhat limits the full import: SQLite takes one writer, so one process writes "
+        f"(it used {writer_cpu:.1f} CPU-seconds: inserts, indexes and the full-text index) "
+        f"while two worker processes parse and validate ({parser_cpu:.1f} CPU-seconds between "
+        f"them). With two cores the import cannot finish before its writer does: "
+        f"{writer_cpu / full:.0%} of the wall time was writer CPU."
+    )
 
     if args.big:
         big = corpus(args.big)
