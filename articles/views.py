@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
@@ -621,11 +622,15 @@ def robots_txt(request):
 def healthz(request):
     """200 while the database and the cache answer, 503 naming what does not (for load balancers)."""
     down = []
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        down.append("database")
+    databases = [("database", connection)]
+    if getattr(settings, "REPLICA_DATABASE", None):
+        databases.append(("database replica", connections[settings.REPLICA_DATABASE]))
+    for name, database in databases:
+        try:
+            with database.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            down.append(name)
     try:
         # A write and a read: a cache that accepts nothing is down too.
         cache.set("healthz", "ok", 10)

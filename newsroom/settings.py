@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Static files straight from the app, compressed, before any other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public GETs read from the replica, when there is one.
+    "newsroom.routers.ReplicaReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,26 +90,44 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            # WAL lets readers (the site) carry on while an import writes;
-            # the busy timeout makes a writer wait for the lock instead of failing.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "timeout": 30,
-            # Take the write lock at BEGIN, so two writers queue rather than
-            # deadlock when both try to upgrade a read lock.
-            "transaction_mode": "IMMEDIATE",
-        }
-    )
-    # Opening the file (schema read, cold page cache) costs more than a public
-    # page's queries, so each worker keeps its connection, as on PostgreSQL.
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    # An unreachable database answers a friendly 503 quickly rather than hanging.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+# Optional read replica (DATABASE_REPLICA_URL, a streaming replica of the
+# primary): anonymous public GETs read from it, everything else (writes, the
+# admin, signed-in users, the workflow's version checks) uses the primary.
+# See newsroom/routers.py. Unset: one database, no router, nothing changes.
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if _REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(_REPLICA_URL)
+    # Tests run the replica as a mirror of the test database, not a database of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
+
+def _database_options(database):
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {}).update(
+            {
+                # WAL lets readers (the site) carry on while an import writes;
+                # the busy timeout makes a writer wait for the lock instead of failing.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 30,
+                # Take the write lock at BEGIN, so two writers queue rather than
+                # deadlock when both try to upgrade a read lock.
+                "transaction_mode": "IMMEDIATE",
+            }
+        )
+        # Opening the file (schema read, cold page cache) costs more than a public
+        # page's queries, so each worker keeps its connection, as on PostgreSQL.
+        database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    else:
+        database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+        database.setdefault("CONN_HEALTH_CHECKS", True)
+        # An unreachable database answers a friendly 503 quickly rather than hanging.
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+
+
+for _database in DATABASES.values():
+    _database_options(_database)
+REPLICA_DATABASE = "replica" if _REPLICA_URL else None
+DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"] if _REPLICA_URL else []
 # Full-text search's ORM helpers (SearchQuery, SearchRank) on PostgreSQL only.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
