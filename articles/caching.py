@@ -54,7 +54,27 @@ def invalidate_public_pages():
     the old rows, and its page must not survive the commit.
     """
     _drop_version()
-    transaction.on_commit(_drop_version)
+    transaction.on_commit(_version_after_commit)
+
+
+def _version_after_commit():
+    """Drop the version once the write is committed on the primary.
+
+    With a read replica (``DATABASE_REPLICA_URL``), readers rebuild pages from
+    the replica, which may still lack the write for the replica's lag. So the
+    pages built just after a write get a version of their own that lives only
+    ``REPLICA_LAG_SECONDS``: then a new version is minted and pages are rebuilt
+    from a replica that has caught up, instead of an old page being kept for
+    ``PUBLIC_CACHE_SECONDS``.
+    """
+    lag = getattr(settings, "REPLICA_LAG_SECONDS", 0)
+    if not (getattr(settings, "REPLICA_DATABASE", None) and lag):
+        _drop_version()
+        return
+    try:
+        cache.set(VERSION_KEY, (secrets.token_hex(8), time.time()), lag)
+    except Exception:
+        logger.exception("Could not invalidate the public page cache")
 
 
 def _drop_version():

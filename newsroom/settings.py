@@ -127,6 +127,9 @@ def _database_options(database):
 for _database in DATABASES.values():
     _database_options(_database)
 REPLICA_DATABASE = "replica" if _REPLICA_URL else None
+# Pages rebuilt within this many seconds of a write may come from a replica
+# that has not caught up yet: they are cached only that long (articles/caching.py).
+REPLICA_LAG_SECONDS = env.int("REPLICA_LAG_SECONDS", default=5)
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"] if _REPLICA_URL else []
 # Full-text search's ORM helpers (SearchQuery, SearchRank) on PostgreSQL only.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
