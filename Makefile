@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test venv migrate import bench lint clean e2e e2e-deps screenshots
+.PHONY: run serve test venv migrate import bench bench-scale lint clean e2e e2e-deps screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ screenshots: e2e-deps
 ## make bench: the benchmarks; results go to docs/benchmarks.md
 bench: venv
 	$(BIN)/python bench/run.py
+
+## make bench-scale: 1,000,000 articles on PostgreSQL (about an hour; not part of make bench)
+bench-scale: venv
+	$(BIN)/python bench/run.py scale
 
 lint: venv
 	$(BIN)/ruff check .

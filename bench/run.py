@@ -4,8 +4,12 @@ Each benchmark is a standalone script that prints one markdown section to
 stdout. They run one after the other, each in a fresh process, so they never
 compete for the machine's two cores.
 
-    python bench/run.py                 # all of them
+    python bench/run.py                 # all of them, except the opt-in ones
     python bench/run.py import search   # only bench_import.py and bench_search.py
+    python bench/run.py scale           # an opt-in one: only when named
+
+Opt-in benchmarks (OPT_IN) take too long for every ``make bench``: they run
+only when named, and their last report stays in docs/benchmarks.md.
 
 A partial run replaces only its own sections: docs/benchmarks.md marks each
 section with the script that wrote it, and the others stay as they were.
@@ -24,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks.md"
 MARK = "<!-- section: {} -->"
 MARK_RE = re.compile(r"^<!-- section: (bench_\w+) -->$", re.MULTILINE)
+# Too long for every run (bench_scale.py: about an hour); run when named.
+OPT_IN = {"scale"}
 
 
 def machine():
@@ -55,6 +61,8 @@ def main(names):
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     if names:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
+    else:
+        scripts = [s for s in scripts if s.stem.removeprefix("bench_") not in OPT_IN]
     sections = recorded_sections()
     failed = False
     for script in scripts:
