@@ -172,3 +172,98 @@ class Browser:
 
 def location_path(response):
     return urlsplit(response.headers.get("Location", "")).path
+
+
+def postgres_binaries():
+    """The folder of the newest installed PostgreSQL's server programs, or None."""
+    import glob
+
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb") + glob.glob("/usr/local/pgsql/bin/initdb"),
+        key=lambda path: [int(part) for part in re.findall(r"\d+", path)] or [0],
+    )
+    return Path(found[-1]).parent if found else None
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster of our own: its own folder, port and socket directory.
+
+    Never the shared server on 5432: this one may be stopped and started at
+    will. As root, PostgreSQL refuses to run, so its programs run as the
+    ``postgres`` user (``runuser``). Every step is bounded in time.
+    """
+
+    def __init__(self, workdir, binaries=None, timeout=60):
+        self.bin = Path(binaries or postgres_binaries())
+        self.workdir = Path(workdir)
+        self.data = self.workdir / "data"
+        self.logfile = self.workdir / "postgres.log"
+        self.port = free_port()
+        self.timeout = timeout
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/newsroom"
+
+    def _run(self, *args, timeout=None):
+        return subprocess.run(
+            [*self.as_postgres, *map(str, args)], check=True, capture_output=True, text=True,
+            timeout=timeout or self.timeout, cwd=self.workdir,
+        )
+
+    def init(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.as_postgres:
+            import shutil
+
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self._run(self.bin / "initdb", "-D", self.data, "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions")
+        self.start()
+        self._run(self.bin / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "newsroom")
+
+    def start(self):
+        # Durability is irrelevant for a throw-away cluster; speed is not.
+        options = (f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.logfile, "-o", options,
+                  "-w", "-t", str(self.timeout), "start", timeout=self.timeout + 10)
+
+    def stop(self, mode="fast"):
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", str(self.timeout),
+                  "stop", timeout=self.timeout + 10)
+
+    def is_running(self):
+        return subprocess.run(
+            [*self.as_postgres, str(self.bin / "pg_ctl"), "-D", str(self.data), "status"],
+            capture_output=True, timeout=self.timeout,
+        ).returncode == 0
+
+
+@contextlib.contextmanager
+def private_postgres():
+    """A started private cluster with an empty ``newsroom`` database; stopped and deleted on exit.
+
+    Its folder is made directly under the temporary directory: the ``postgres``
+    user must be able to reach it, which pytest's private tmp_path forbids.
+    """
+    import shutil
+    import tempfile
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-pg-"))
+    server = PrivatePostgres(workdir)
+    try:
+        server.init()
+        yield server
+    finally:
+        try:
+            if server.data.exists() and server.is_running():
+                server.stop(mode="immediate")
+        except subprocess.SubprocessError:
+            # pg_ctl could not stop it: kill the postmaster we started, by its pid file.
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                pid = int((server.data / "postmaster.pid").read_text().split()[0])
+                os.kill(pid, signal.SIGKILL)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
