@@ -268,6 +268,35 @@ def test_a_database_failure_rejects_only_its_own_file(write_article, monkeypatch
     assert "disk full" in result.rejections[0].message
 
 
+def test_a_file_the_database_itself_refuses_is_rejected_alone_with_nothing_written(
+    write_article, make_article
+):
+    """A real constraint violation inside the chunk's bulk writes (COPY on PostgreSQL)."""
+    paths = [
+        write_article(
+            f"{n}.md", title=f"Story {n}", webUrl=f"https://example.com/s/{n}", topics=["Harbour"],
+            images=[{"url": f"https://example.com/{n}.jpg"}],
+            related=[related_item("Elsewhere", f"https://other.example/{n}")],
+        )
+        for n in range(3)
+    ]
+    # Another article already holds the slug the second file's article would get.
+    make_article(title="Other", web_url="https://example.com/other",
+                 slug=Article.slug_for("Story 1", "https://example.com/s/1"))
+
+    result = import_paths(paths)
+
+    assert (result.created, result.rejected) == (2, 1)
+    assert "database refused" in result.rejections[0].message
+    assert result.rejections[0].path == str(paths[1])
+    written = Article.objects.filter(web_url__startswith="https://example.com/s/")
+    assert sorted(written.values_list("title", flat=True)) == ["Story 0", "Story 2"]
+    ids = list(written.values_list("pk", flat=True))
+    assert Image.objects.count() == 2 and set(Image.objects.values_list("article_id", flat=True)) == set(ids)
+    assert set(Related.objects.values_list("article_id", flat=True)) == set(ids)
+    assert set(TaggedArticle.objects.values_list("content_object_id", flat=True)) == set(ids)
+
+
 def test_dry_run_writes_nothing(write_article):
     result = import_paths([write_article(), write_article(quality="x")], dry_run=True)
 
