@@ -13,6 +13,7 @@ No signals are sent and no primary keys come back, exactly as with
 natural key when they need the ids.
 """
 
+from contextlib import nullcontext
 from functools import partial
 
 from django.db import connections, models, router
@@ -65,8 +66,10 @@ def _copy(conn, model, fields, rows):
     # Django's cursor wrapper has no copy(); the psycopg 3 cursor under it does.
     # Errors become Django's (IntegrityError...), as a query's would, so the
     # importer's retry file by file still catches them.
+    # When queries are logged (DEBUG, tests' query counts) the COPY is logged as one query.
     with conn.cursor() as cursor, conn.wrap_database_errors:
-        with cursor.cursor.copy(sql) as copy:
+        logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else nullcontext()
+        with logged, cursor.cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
 
