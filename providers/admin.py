@@ -16,7 +16,7 @@ from articles.caching import invalidate_public_pages
 from articles.models import Article
 
 from . import health
-from .models import Provider
+from .models import Provider, ProviderAlias
 
 
 def merge_providers(target, others, *, by):
@@ -24,7 +24,8 @@ def merge_providers(target, others, *, by):
 
     Returns how many articles moved. The moved articles get a new version (so
     a form opened before the merge cannot silently put the old provider back)
-    and an audit row each.
+    and an audit row each. The others' domains (and their own aliases) become
+    aliases of ``target``, so their next files import into it.
     """
     others = [provider for provider in others if provider.pk != target.pk]
     with transaction.atomic():
@@ -34,6 +35,10 @@ def merge_providers(target, others, *, by):
         )
         names = ", ".join(sorted(p.name for p in others))
         publishing.record_bulk_edit(moved, by=by, note=f"Provider merged: {names} into {target.name}.")
+        ProviderAlias.objects.filter(provider__in=others).update(provider=target)
+        ProviderAlias.objects.bulk_create(
+            ProviderAlias(domain=provider.domain, provider=target) for provider in others
+        )
         Provider.objects.filter(pk__in=[p.pk for p in others]).delete()
         # The update above skipped the save signals that keep public pages fresh.
         invalidate_public_pages()
@@ -53,12 +58,28 @@ class MergeForm(forms.Form):
         self.fields["keep"].label_from_instance = lambda p: f"{p.name} ({p.domain})"
 
 
+class AliasInline(admin.TabularInline):
+    """Domains merged into this provider. Merges add them; deleting one lets that
+    domain become a provider of its own again at its next import."""
+
+    model = ProviderAlias
+    fields = ["domain", "created_at"]
+    readonly_fields = ["domain", "created_at"]
+    extra = 0
+    verbose_name = "merged domain"
+    verbose_name_plural = "merged domains (their files import into this provider)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "domain", "article_count", "last_import", "articles_24h", "articles_7d", "quiet"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["domain"]}
     readonly_fields = ["health_panel"]
+    inlines = [AliasInline]
     actions = ["merge_selected"]
     list_per_page = 100
 

@@ -31,3 +31,23 @@ class Provider(models.Model):
     def slug_for_domain(domain):
         """``bbc.co.uk`` -> ``bbc-co-uk``: stable, readable, derived from the identity."""
         return slugify(domain.replace(".", "-"), allow_unicode=True) or "provider"
+
+
+class ProviderAlias(models.Model):
+    """A domain merged into another provider: files naming it import as that provider.
+
+    Written by a merge, so the next import of the merged outlet's files does
+    not bring the deleted record back. Deleting the alias undoes that: the
+    domain becomes a provider of its own again at its next import.
+    """
+
+    domain = models.CharField(max_length=253, unique=True)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name_plural = "provider aliases"
+
+    def __str__(self):
+        return f"{self.domain} → {self.provider}"

@@ -30,7 +30,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
-from providers.models import Provider
+from providers.models import Provider, ProviderAlias
 from search import deferred_indexing
 from stories.building import assign_stories
 
@@ -556,6 +556,11 @@ def _providers_for(articles_data) -> dict[str, Provider]:
     for data in articles_data:
         wanted.setdefault(data.provider.domain, data.provider.name)
     found = {p.domain: p for p in Provider.objects.filter(domain__in=wanted)}
+    unknown = [d for d in wanted if d not in found]
+    if unknown:
+        # Domains merged into another provider import as that provider.
+        aliases = ProviderAlias.objects.filter(domain__in=unknown).select_related("provider")
+        found.update((alias.domain, alias.provider) for alias in aliases)
     missing = [d for d in wanted if d not in found]
     if missing:
         slugs = _unique_slugs(Provider, {d: Provider.slug_for_domain(d) for d in missing})

@@ -4,8 +4,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from articles.importing.loader import import_paths
 from articles.models import Article, Transition
-from providers.models import Provider
+from providers.admin import merge_providers
+from providers.models import Provider, ProviderAlias
 from tests.articles.roles import make_user
 
 LIST_URL = reverse("admin:providers_provider_changelist")
@@ -54,6 +56,36 @@ def test_merge_asks_which_to_keep_then_moves_the_articles(publisher_client, make
     assert (stored.provider, stored.version) == (keep, 2)
     assert Transition.objects.get(article=moved).action == "edit"
     assert any("1 article(s) moved" in str(m) for m in get_messages(done.wsgi_request))
+
+
+def test_a_merged_outlets_next_files_import_into_the_provider_kept(
+    publisher_client, make_provider, make_article, write_article
+):
+    keep = make_provider(name="The Verge", domain="theverge.com")
+    other = make_provider(name="the verge", domain="verge.com")
+    make_article(provider=other)
+    publisher_client.post(LIST_URL, {"action": "merge_selected", "index": 0, "confirm": "yes",
+                                     "_selected_action": [keep.pk, other.pk], "keep": keep.pk})
+
+    import_paths([write_article(provider={"name": "the verge", "domain": "verge.com"})])
+
+    assert list(Provider.objects.all()) == [keep]
+    assert Article.objects.filter(provider=keep).count() == 2
+    # The kept provider's page in the admin lists the merged domain.
+    change = publisher_client.get(reverse("admin:providers_provider_change", args=[keep.pk]))
+    assert "verge.com" in change.content.decode()
+
+
+def test_a_merged_domain_whose_alias_is_deleted_becomes_its_own_provider_again(
+    make_provider, write_article
+):
+    keep = make_provider(domain="theverge.com")
+    merge_providers(keep, [make_provider(domain="verge.com")], by=make_user("publisher"))
+
+    ProviderAlias.objects.get(domain="verge.com").delete()
+    import_paths([write_article(provider={"name": "Verge", "domain": "verge.com"})])
+
+    assert Article.objects.get().provider.domain == "verge.com"
 
 
 def test_merge_needs_two_providers(publisher_client, make_provider):
