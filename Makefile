@@ -76,7 +76,7 @@ screenshots: e2e-deps
 bench: venv
 	$(BIN)/python bench/run.py
 
-## make bench-scale: 1,000,000 articles on PostgreSQL (about an hour; not part of make bench)
+## make bench-scale: 1,000,000 articles on PostgreSQL (~20 minutes, ~8 GB of disk; not part of make bench)
 bench-scale: venv
 	$(BIN)/python bench/run.py scale
 

@@ -1,6 +1,6 @@
 """Scale: 1,000,000 articles on PostgreSQL. Import rate at that size, page and search latency, size.
 
-Opt-in (about an hour on the shared two-core machine, ~12 GB of disk while it
+Opt-in (18 minutes on the shared two-core machine with the corpus cached, ~8 GB of disk while it
 runs): ``python bench/run.py scale`` or ``make bench-scale``; ``make bench``
 leaves it out. Steps, in a throw-away database on the shared PostgreSQL
 (127.0.0.1:5432, dropped at the end):

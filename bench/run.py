@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks.md"
 MARK = "<!-- section: {} -->"
 MARK_RE = re.compile(r"^<!-- section: (bench_\w+) -->$", re.MULTILINE)
-# Too long for every run (bench_scale.py: about an hour); run when named.
+# Too long and too big for every run (bench_scale.py: ~20 minutes, ~8 GB of disk); run when named.
 OPT_IN = {"scale"}
 
 
