@@ -63,7 +63,6 @@ def main(names):
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
     else:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") not in OPT_IN]
-    sections = recorded_sections()
     failed = False
     for script in scripts:
         print(f"== {script.name}", file=sys.stderr, flush=True)
@@ -77,6 +76,9 @@ def main(names):
             text = f"## {script.stem}\n\nFailed with exit status {proc.returncode}.\n"
         else:
             text = proc.stdout.strip() + f"\n\n_Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in {took:.0f} s._\n"
+        # Read again just before writing: another run may have recorded its
+        # sections while this one was measuring.
+        sections = recorded_sections()
         sections[script.stem] = text
         print(f"   {took:.0f}s", file=sys.stderr)
         write(sections)  # after each one, so an interrupted run keeps what it measured
