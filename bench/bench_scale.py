@@ -189,12 +189,10 @@ def measure():
     import django
 
     django.setup()
-    from bench_search import QUERIES
+    from bench_search import QUERIES, one_search
     from django.test import Client
 
     from articles.models import Article
-    from articles.views import listed_articles
-    from search import search
 
     client = Client()
 
@@ -226,13 +224,6 @@ def measure():
         "article page": page_figures(newest.get_absolute_url()),
         "search results page (`satellite`)": page_figures("/search/?q=satellite"),
     }
-
-    def one_search(query):
-        started = time.perf_counter()
-        results = search(query, queryset=listed_articles(), live_only=False)
-        matches = results.count()
-        results[:20]
-        return (time.perf_counter() - started) * 1000, matches
 
     kinds = {}
     for kind, queries in QUERIES.items():
