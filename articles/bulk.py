@@ -4,9 +4,9 @@ A big import writes tens of thousands of rows. Building and compiling each
 through ``bulk_create`` (field by field: ``pre_save``, ``get_db_prep_save``,
 SQL compilation per row) cost more than the database itself: measured at
 about half of an import's write time. These send the same values with one
-``executemany`` per table (one ``COPY`` on PostgreSQL). Values still go through a field's
-``get_db_prep_save`` where the database needs an adapted value (JSON,
-datetimes), so the SQL stays portable across SQLite and PostgreSQL.
+``executemany`` per table (one ``COPY`` on PostgreSQL). JSON and datetime
+values go through the backend's own adapters (what ``get_db_prep_save`` ends
+in), so the SQL stays portable across SQLite and PostgreSQL.
 
 No signals are sent and no primary keys come back, exactly as with
 ``bulk_create`` on a backend without RETURNING: callers look rows up by a

@@ -183,15 +183,18 @@ def deferred(connection):
 _REINDEX_BATCH = 500
 
 
+# Index articles (all of them, or those a WHERE clause on ``a`` adds) in one statement.
+_INDEX_ARTICLES = (
+    "INSERT INTO search_fts (rowid, article_id, title, excerpt, body, topics) "
+    f"SELECT a.id, a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id='a.id')} "
+    "FROM articles_article a"
+)
+
+
 def _reindex(cursor, ids):
     marks = ", ".join(["%s"] * len(ids))
     cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", ids)
-    cursor.execute(
-        "INSERT INTO search_fts (rowid, article_id, title, excerpt, body, topics) "
-        f"SELECT a.id, a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id='a.id')} "
-        f"FROM articles_article a WHERE a.id IN ({marks})",
-        ids,
-    )
+    cursor.execute(f"{_INDEX_ARTICLES} WHERE a.id IN ({marks})", ids)
     for statement in _refresh_cjk(marks).split(";"):
         if statement.strip():
             cursor.execute(statement, ids)
@@ -201,11 +204,7 @@ def rebuild(connection):
     """Re-index every article from scratch."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_fts")
-        cursor.execute(
-            "INSERT INTO search_fts (rowid, article_id, title, excerpt, body, topics) "
-            f"SELECT a.id, a.id, a.title, a.excerpt, a.body, {_TOPICS_OF.format(id='a.id')} "
-            "FROM articles_article a"
-        )
+        cursor.execute(_INDEX_ARTICLES)
         cursor.execute("DELETE FROM search_cjk")
         cursor.execute(
             "INSERT INTO search_cjk (rowid, article_id, title, excerpt, body, topics) "
