@@ -1,0 +1,98 @@
+"""Querysets compiled to SQL once per process, then run again with new values.
+
+Django builds and compiles a queryset's SQL afresh every time it is evaluated.
+For most pages that is noise; on the public site's hottest pages it costs more
+than the database does (an article page's five small queries took about 2 ms
+of Python to build and compile, against 0.2 ms to run). ``PreparedQuerySet``
+keeps the queries written with the ORM, compiles each once per database, and
+on every later call only swaps the values in the parameter list. Rows still
+become objects through Django's own iterable, so ``select_related``,
+annotations, deferred fields and the backends' value converters behave as in
+an ordinary queryset.
+
+Placeholders stand only for scalar values compared with ``=`` (a slug, a
+primary key): a value that would change the SQL itself, such as ``None`` or a
+list for ``__in``, cannot be one. Anything time-dependent must be computed by
+the database (``Now()``), never baked in from Python at compile time.
+"""
+
+import copy
+
+from django.db import connections, router
+from django.db.models import QuerySet
+
+
+class PreparedQuerySet:
+    """``build(*placeholders)`` compiled once per database alias; call it with the real values.
+
+    ``placeholders`` are example values of the right types (``0``, ``""``);
+    ``build`` must pass each one straight into a filter. Calling the prepared
+    queryset returns a list of model instances, as ``list(build(*values))`` would.
+    """
+
+    def __init__(self, build, *examples):
+        self.build = build
+        self.examples = examples
+        self._queryset = None
+        self._compiled = {}
+
+    def __call__(self, *values, using=None):
+        model = self._template().model
+        # Per call: the router may send this request's reads to a replica.
+        alias = using or router.db_for_read(model)
+        compiler, sql, slots = self._compile(alias)
+        params = list(compiler.frozen_params)
+        for index, position in slots:
+            params[position] = values[index]
+        run = copy.copy(compiler)
+        # Connections belong to threads; the compiled one may be another thread's.
+        run.connection = connections[alias]
+        # execute_sql() asks the compiler for its SQL; answer with the frozen
+        # text and this call's parameters instead of compiling again.
+        run.as_sql = lambda *args, **kwargs: (sql, params)
+        return list(QuerySet(model=model, query=_Compiled(run), using=alias))
+
+    def _template(self):
+        if self._queryset is None:
+            self._markers = [_marker(example, n) for n, example in enumerate(self.examples)]
+            self._queryset = self.build(*self._markers)
+        return self._queryset
+
+    def _compile(self, alias):
+        # Compiling twice in a race is harmless: both results are the same.
+        if alias not in self._compiled:
+            markers = self._markers
+            compiler = self._template().query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            slots = [
+                (markers.index(param), position)
+                for position, param in enumerate(params)
+                if type(param) in (int, str) and param in markers
+            ]
+            missing = set(range(len(markers))) - {index for index, _ in slots}
+            if missing:
+                raise ValueError(f"placeholders {sorted(missing)} are not parameters of the compiled SQL")
+            compiler.frozen_params = tuple(params)
+            self._compiled[alias] = (compiler, sql, slots)
+        return self._compiled[alias]
+
+
+def _marker(example, n):
+    """A value of ``example``'s type that no real query would use."""
+    if isinstance(example, bool):
+        raise TypeError("a boolean would change the SQL; it cannot be a placeholder")
+    if isinstance(example, int):
+        return -(2**62) + 7919 * n + 104_729
+    if isinstance(example, str):
+        return f"\x00placeholder-{n}\x00"
+    raise TypeError(f"placeholders must be int or str, not {type(example).__name__}")
+
+
+class _Compiled:
+    """What a QuerySet needs of its query at evaluation time: a compiler, already compiled."""
+
+    def __init__(self, compiler):
+        self.compiler = compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self.compiler
