@@ -1,12 +1,15 @@
 """Builders for the people of the editorial workflow, shared by the workflow and admin tests.
 
 Users get their rights from the Editors and Publishers groups that the data
-migration creates, so these tests also check that migration.
+migration creates (checked on its own in test_publishing.py). A transactional
+test flushes the database, groups included; ``make_user`` then rebuilds a
+group from the migration's own lists, so test order never matters.
 """
 
+import importlib
 import itertools
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 _numbers = itertools.count(1)
 
@@ -24,5 +27,19 @@ def make_user(role, **fields):
         is_superuser=role == "superuser", **fields,
     )
     if role in GROUPS:
-        user.groups.add(Group.objects.get(name=GROUPS[role]))
+        user.groups.add(_group(GROUPS[role]))
     return user
+
+
+def _group(name):
+    """The migration's group; rebuilt from its lists when a transactional test flushed it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        migration = importlib.import_module("articles.migrations.0003_editorial_groups")
+        wanted = {
+            migration.EDITORS: migration.EDITOR_PERMISSIONS,
+            migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS,
+        }[name]
+        for app_label, codename in wanted:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group

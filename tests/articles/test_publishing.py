@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 
@@ -338,6 +339,18 @@ def test_a_step_on_a_version_the_user_no_longer_sees_is_refused(make_article, pu
         publishing.publish(reload(article), by=publisher, expected_version=1)
 
     assert reload(article).status == S.IN_REVIEW
+
+
+def test_the_migration_gives_editors_and_publishers_their_rights(db):
+    def rights(name):
+        return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+    editors, publishers = rights("Editors"), rights("Publishers")
+
+    assert {"change_article", "submit_article", "send_back_article"} <= editors
+    assert not {"publish_article", "kill_article", "share_article"} & editors
+    assert editors < publishers
+    assert {"publish_article", "unpublish_article", "kill_article", "share_article"} <= publishers
 
 
 @pytest.mark.skipif("connection.vendor == 'sqlite'", reason="SQLite serialises writers anyway")
