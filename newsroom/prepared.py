@@ -40,8 +40,8 @@ class PreparedQuerySet:
         model = self._template().model
         # Per call: the router may send this request's reads to a replica.
         alias = using or router.db_for_read(model)
-        compiler, sql, slots = self._compile(alias)
-        params = list(compiler.frozen_params)
+        compiler, sql, frozen_params, slots = self._compile(alias)
+        params = list(frozen_params)
         for index, position in slots:
             params[position] = values[index]
         run = copy.copy(compiler)
@@ -72,8 +72,7 @@ class PreparedQuerySet:
             missing = set(range(len(markers))) - {index for index, _ in slots}
             if missing:
                 raise ValueError(f"placeholders {sorted(missing)} are not parameters of the compiled SQL")
-            compiler.frozen_params = tuple(params)
-            self._compiled[alias] = (compiler, sql, slots)
+            self._compiled[alias] = (compiler, sql, tuple(params), slots)
         return self._compiled[alias]
 
 
