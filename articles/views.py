@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError
@@ -28,6 +29,7 @@ from stories.models import one_per_story, with_story
 
 from . import rendering
 from .models import Article, Correction, Image, Related, TaggedArticle, Topic
+from .templatetags.pictures import fallback_rendition
 
 PAGE_SIZE = 20
 INDEX_PAGE_SIZE = 200
@@ -543,6 +545,7 @@ def article_context(request, article, preview_banner=None):
     images = [image for image in children["images"] if rendering.web_url(image.url)]
     for image in images:
         image.src = rendering.web_url(image.url)
+        image.card = card_picture(request, image)
     for item in children["related"]:
         # Our own page only while that article is live here; otherwise theirs.
         target = item.target
@@ -576,6 +579,19 @@ def article_context(request, article, preview_banner=None):
     }
 
 
+def card_picture(request, image):
+    """``{"src", "width", "height"}`` of ``image`` for social cards and JSON-LD.
+
+    Our own Pillow-checked copy once cached, by absolute URL, as the page itself
+    shows; until then the original http(s) URL.
+    """
+    copy = fallback_rendition(image.renditions)
+    if copy:
+        src = request.build_absolute_uri(default_storage.url(copy["name"]))
+        return {"src": src, "width": copy["width"], "height": copy["height"]}
+    return {"src": image.src, "width": image.width, "height": image.height}
+
+
 def news_article_data(article, canonical, images, topics, modified):
     """schema.org ``NewsArticle`` for ``article``; the provider is author and publisher.
 
@@ -595,7 +611,7 @@ def news_article_data(article, canonical, images, topics, modified):
         "dateModified": _iso(modified or article.published_at),
         "author": [provider],
         "publisher": provider,
-        "image": [image.src for image in images],
+        "image": [image.card["src"] for image in images],
         "isBasedOn": rendering.web_url(article.web_url),
     }
     if article.excerpt:

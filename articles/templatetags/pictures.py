@@ -54,12 +54,21 @@ def srcset(renditions):
     )
 
 
-def _picture(image, renditions, jpegs, alt, sizes, lazy, css_class):
-    widest = max(jpegs, key=lambda r: r["width"])
-    fallback = max(
+def fallback_rendition(renditions):
+    """Our JPEG copy for a plain ``src`` or a social card: the widest up to
+    ``FALLBACK_WIDTH``, else the narrowest; None when nothing is cached."""
+    jpegs = [r for r in renditions or () if r.get("format") == "jpeg"]
+    if not jpegs:
+        return None
+    return max(
         (r for r in jpegs if r["width"] <= FALLBACK_WIDTH), key=lambda r: r["width"],
         default=min(jpegs, key=lambda r: r["width"]),
     )
+
+
+def _picture(image, renditions, jpegs, alt, sizes, lazy, css_class):
+    widest = max(jpegs, key=lambda r: r["width"])
+    fallback = fallback_rendition(jpegs)
     # The real file's size; renditions keep its aspect ratio.
     width = _get(image, "width") or widest["width"]
     height = _get(image, "height") or widest["height"]

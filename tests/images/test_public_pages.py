@@ -1,5 +1,7 @@
 """Pictures on the public site: our renditions once cached, no extra queries, nothing of non-live articles."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -78,3 +80,19 @@ def test_lists_serve_our_renditions_too(client, make_article, cached):
     folder = lead.file.rsplit("/", 1)[0]
     assert f"/media/{folder}/320.webp 320w" in page
     assert "https://cdn.example.com/" not in page
+
+
+def test_social_cards_and_json_ld_show_our_copy_once_cached(client, make_article, cached, make_image):
+    article = make_article()
+    lead = cached(article, position=0)
+    make_image(article=article, position=1, url="https://cdn.example.com/not-yet.jpg", width=640, height=480)
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    ours = f"http://testserver/media/{lead.file.rsplit('/', 1)[0]}/900.jpg"
+    assert f'<meta property="og:image" content="{ours}">' in page
+    assert '<meta property="og:image:width" content="900">' in page
+    assert f'<meta name="twitter:image" content="{ours}">' in page
+    json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    # The picture not cached yet keeps its original address.
+    assert json.loads(json_ld)["image"] == [ours, "https://cdn.example.com/not-yet.jpg"]
