@@ -174,3 +174,65 @@ def _put(storage, name, data):
         # Another process wrote it between our delete and save: keep one copy.
         storage.delete(saved)
     return name
+
+
+@dataclass
+class PruneRun:
+    """What a ``prune_images`` run removed (or, dry, would remove)."""
+
+    folders: list = field(default_factory=list)
+    files: int = 0
+    kept_recent: int = 0
+
+    def summary(self, dry_run=False):
+        verb = "would remove" if dry_run else "removed"
+        text = f"{len(self.folders)} unused image folders: {verb} {self.files} files"
+        if self.kept_recent:
+            text += f"; {self.kept_recent} recent ones kept"
+        return text
+
+
+def prune_copies(*, written_before, dry_run=False, storage=None):
+    """Delete our copies of images that no image row names any more.
+
+    Rows go when an article drops or changes a picture, or is deleted; their
+    files stay until this runs. A folder is shared by every image of the same
+    URL, so it goes only when no row names it. Folders written since
+    ``written_before`` are kept whatever the rows say: ``cache_images`` writes
+    the files before it saves the row, and may be running right now.
+    """
+    storage = storage or default_storage
+    named = set()
+    rows = Image.objects.exclude(file=None).values_list("file", "renditions")
+    for file, renditions in rows.iterator(chunk_size=5000):
+        named.add(_folder(file))
+        named.update(_folder(r["name"]) for r in renditions or () if "name" in r)
+    run = PruneRun()
+    for folder in _copy_folders(storage):
+        if folder in named:
+            continue
+        names = [f"{folder}/{name}" for name in storage.listdir(folder)[1]]
+        if any(storage.get_modified_time(name) >= written_before for name in names):
+            run.kept_recent += 1
+            continue
+        if not dry_run:
+            for name in names:
+                storage.delete(name)
+        run.folders.append(folder)
+        run.files += len(names)
+    return run
+
+
+def _folder(name):
+    return name.rsplit("/", 1)[0]
+
+
+def _copy_folders(storage):
+    """Every ``images/<2 hex>/<key>`` folder in ``storage`` (see ``store``)."""
+    try:
+        shards = storage.listdir("images")[0]
+    except FileNotFoundError:
+        return
+    for shard in sorted(shards):
+        for key in sorted(storage.listdir(f"images/{shard}")[0]):
+            yield f"images/{shard}/{key}"
