@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+from django.db import connection
 
 from .servers import BIN, ROOT, production_env
 
@@ -55,3 +56,11 @@ def test_sessions_are_shared_between_app_servers(cache_url, engine):
     """Sessions live where every app server can read them: never in one process's memory."""
     assert settings_value(production_env(CACHE_URL=cache_url), "settings.SESSION_ENGINE") == engine
 
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_postgresql_connections_run_without_jit(db):
+    """JIT compiles costly-looking plans: hundreds of milliseconds on a page's short queries."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
