@@ -112,7 +112,7 @@ class TopicFeed(LatestArticlesFeed):
         return self.text(f"The latest articles about {obj.name} on {self.site_name()}.")
 
     def articles(self, obj):
-        return Article.objects.live().filter(tagged_topics__tag=obj)
+        return Article.objects.live().tagged(obj)
 
 
 class TopicAtomFeed(AtomMixin, TopicFeed):

@@ -52,6 +52,27 @@ class TaggedArticle(TaggedItemBase):
 
 
 class ArticleQuerySet(models.QuerySet):
+    # A topic with at most this many articles is listed from its own links.
+    SMALL_TOPIC = 2_000
+
+    def tagged(self, topic):
+        """The articles on ``topic``, filtered the way that stays fast for its size.
+
+        Lists on a topic walk the articles newest first and keep the topic's,
+        which suits a big topic. A small one (a name that came up in a few
+        stories years ago) would make that walk cross every article: seconds at
+        a million. Databases estimate every topic at the average size, so they
+        cannot tell the two apart; this method looks, with one query of at
+        most ``SMALL_TOPIC + 1`` keys, and filters a small topic's articles by key.
+        """
+        ids = list(
+            TaggedArticle.objects.filter(tag=topic)
+            .values_list("content_object_id", flat=True)[: self.SMALL_TOPIC + 1]
+        )
+        if len(ids) <= self.SMALL_TOPIC:
+            return self.filter(pk__in=ids)
+        return self.filter(tagged_topics__tag=topic)
+
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
 
@@ -138,6 +159,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_date"),
             models.Index(fields=["provider", "status", "-published_at"], name="article_provider_date"),
+            # Category pages: an unknown or rare category must not walk every article.
+            models.Index(fields=["category", "status", "-published_at", "-id"], name="article_category_date"),
             # The admin list's default order and its date hierarchy, over every status.
             models.Index(fields=["-published_at", "-id"], name="article_date"),
         ]

@@ -380,7 +380,7 @@ class TopicView(PublicSiteMixin, ListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tagged_topics__tag=self.topic)
+        return super().get_queryset().tagged(self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleQuerySet
 from articles.views import choose_lead
 
 from .pages import add_corrections, add_images, add_related
@@ -351,6 +351,29 @@ def test_topic_page_lists_only_live_articles_of_that_topic(client, make_article)
     assert "Off topic" not in html and "Draft on topic" not in html
     assert '<link rel="alternate" type="application/rss+xml"' in html
     assert 'href="/topics/space/rss/"' in html and 'href="/topics/space/atom/"' in html
+
+
+@pytest.mark.parametrize("small_topic", [50, 2], ids=["listed by its links", "walked by date"])
+def test_topic_pages_list_and_page_the_same_way_for_small_and_big_topics(
+    client, make_article, monkeypatch, small_topic
+):
+    # Up to SMALL_TOPIC articles a topic's list starts from its links; above, from the date index.
+    monkeypatch.setattr(ArticleQuerySet, "SMALL_TOPIC", small_topic)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for day in range(25):
+        make_article(title=f"Space day {day:02}", topics=["Space"], published_at=start + timedelta(days=day))
+    make_article(title="Space draft", topics=["Space"], status=Article.Status.DRAFT)
+    make_article(title="Sport day 30", topics=["Sport"], published_at=start + timedelta(days=30))
+
+    first = client.get("/topics/space/").content.decode()
+    older = re.search(r'href="\?(before=[^"]+)"', first).group(1)
+    second = client.get(f"/topics/space/?{unescape(older)}").content.decode()
+    feed = client.get("/topics/space/rss/").content.decode()
+
+    titles = re.findall(r"Space day (\d\d)", first + second)
+    assert titles == [f"{day:02}" for day in range(24, -1, -1)]  # newest first, each once
+    assert "Space draft" not in first + second + feed and "Sport" not in first + second + feed
+    assert "Space day 24" in feed
 
 
 def test_topic_index_lists_topics_with_live_articles(client, make_article):
