@@ -61,7 +61,8 @@ PAGES = {
     "/topics/topic-0/": 4,
     # A count and a page of topics.
     "/topics/": 2,
-    "/providers/outlet/": 3,
+    # The provider with its chart and quality, its top topics, the list, its pictures.
+    "/providers/outlet/": 4,
     "/providers/": 2,
     # Is the category empty, the list, its pictures.
     "/categories/news/": 3,
