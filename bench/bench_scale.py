@@ -21,7 +21,8 @@ leaves it out. Steps, in a throw-away database on the shared PostgreSQL
 4. ``VACUUM ANALYZE`` again, then time, in a child process with
    production settings and the page cache off (every request renders): the
    front page, the 50th page of the front page's list (following "older"
-   links), a topic page, an article page and a search results page, through
+   links), a topic page (a big topic, and one of three old articles), a category page,
+   a provider page, an unknown category's 404, an article page and a search results page, through
    Django's test client; and searches as the results page runs them over
    bench_search.py's query set;
 5. ``pg_database_size`` and the biggest relations.
@@ -192,20 +193,20 @@ def measure():
     from bench_search import QUERIES, one_search
     from django.test import Client
 
-    from articles.models import Article
+    from articles.models import Article, Topic
 
     client = Client()
 
-    def timed_get(path):
+    def timed_get(path, status=200):
         started = time.perf_counter()
         response = client.get(path)
         took = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, (path, response.status_code)
+        assert response.status_code == status, (path, response.status_code)
         return took, response.content.decode()
 
-    def page_figures(path):
-        timed_get(path)  # warm: the database's caches, as a live site's are
-        samples = [timed_get(path)[0] for _ in range(PAGE_REPEAT)]
+    def page_figures(path, status=200):
+        timed_get(path, status)  # warm: the database's caches, as a live site's are
+        samples = [timed_get(path, status)[0] for _ in range(PAGE_REPEAT)]
         return {"path": path, "median_ms": statistics.median(samples), "max_ms": max(samples)}
 
     # The 50th page of the front page's list: follow "older" links (cursor pagination).
@@ -217,10 +218,18 @@ def measure():
         deep, depth = "/?" + unescape(match.group(1)), depth + 1
     newest = Article.objects.live().order_by("-published_at", "-id").first()
     topic = newest.topics.order_by("name").first()
+    # A long-tail topic: three of the oldest live articles, decades down the date index.
+    rare = Topic.objects.create(name="Bench rare topic")
+    for article in Article.objects.live().order_by("published_at")[:3]:
+        article.topics.add(rare)
     pages = {
         "front page": page_figures("/"),
         f"front page list, page {depth} (older links followed)": page_figures(deep),
         "topic page": page_figures(f"/topics/{topic.slug}/") if topic else None,
+        "topic page, a topic of three old articles": page_figures(f"/topics/{rare.slug}/"),
+        "category page": page_figures(f"/categories/{newest.category}/") if newest.category else None,
+        "provider page": page_figures(newest.provider.get_absolute_url()),
+        "unknown category (404)": page_figures("/categories/no-such-category/", 404),
         "article page": page_figures(newest.get_absolute_url()),
         "search results page (`satellite`)": page_figures("/search/?q=satellite"),
     }
