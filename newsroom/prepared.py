@@ -32,7 +32,8 @@ class PreparedQuerySet:
 
     def __init__(self, build, *examples):
         self.build = build
-        self.examples = examples
+        # Stand-ins for the values, found again in the compiled parameters.
+        self._markers = [_marker(example, n) for n, example in enumerate(examples)]
         self._queryset = None
         self._compiled = {}
 
@@ -53,8 +54,8 @@ class PreparedQuerySet:
         return list(QuerySet(model=model, query=_Compiled(run), using=alias))
 
     def _template(self):
+        # Built on first use, when the apps are loaded, not at import.
         if self._queryset is None:
-            self._markers = [_marker(example, n) for n, example in enumerate(self.examples)]
             self._queryset = self.build(*self._markers)
         return self._queryset
 
