@@ -2,24 +2,38 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Re-install only when a requirements file changes.
+# Every install is from a lock of exact versions with hashes (make lock rebuilds them), so two
+# machines install the same bytes. Re-install only when a lock changes.
 STAMP := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+PIP := $(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test venv migrate import bench bench-scale lint clean e2e e2e-deps screenshots
+.PHONY: run serve test venv runtime migrate import bench bench-scale lint lock clean e2e e2e-deps screenshots
 
-$(STAMP): requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Development and tests: the runtime set plus the test tools (a superset of requirements.lock).
+$(STAMP): requirements-dev.lock | $(BIN)/python
+	$(PIP) -r requirements-dev.lock
+	touch $(STAMP) $(RUNTIME_STAMP)
+
+# Production: the runtime set only.
+$(RUNTIME_STAMP): requirements.lock | $(BIN)/python
+	$(PIP) -r requirements.lock
+	touch $(RUNTIME_STAMP)
+
+runtime: $(RUNTIME_STAMP)
 
 venv: $(STAMP)
 
-migrate: venv
+## make migrate: apply database migrations (in production: once per release, from one machine)
+migrate: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
-import: migrate
+import: venv migrate
 	$(BIN)/python manage.py import_articles fixtures/
 
 ## make run: set everything up and serve the site on http://127.0.0.1:8000/
@@ -30,17 +44,12 @@ run: import
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make serve: production server (gunicorn). Needs DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...
-# BIND and WEB_CONCURRENCY (gunicorn's workers) come from the environment.
-BIND ?= 127.0.0.1:8000
-WEB_CONCURRENCY ?= 2
-GUNICORN_TIMEOUT ?= 30
-serve: venv
-	$(BIN)/python manage.py migrate --noinput
+## make serve: production server (gunicorn) on the runtime set only; run `make migrate` first.
+# Needs DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL... BIND, WEB_CONCURRENCY and
+# GUNICORN_TIMEOUT come from the environment or .env (newsroom/gunicorn.conf.py reads them).
+serve: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	exec $(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
-		--timeout $(GUNICORN_TIMEOUT) --graceful-timeout $(GUNICORN_TIMEOUT) --max-requests 5000 \
-		--max-requests-jitter 500 --error-logfile - --log-level warning
+	exec $(BIN)/gunicorn newsroom.wsgi --config newsroom/gunicorn.conf.py
 
 ## make test: the whole suite (set DATABASE_URL / CACHE_URL to run it on PostgreSQL / Redis)
 test: venv
@@ -55,8 +64,8 @@ E2E_TIMEOUT ?= 600
 E2E_TEST_TIMEOUT ?= 180
 E2E_PYTEST := timeout --kill-after=15 $(E2E_TIMEOUT) $(BIN)/python -m pytest e2e -n 0 --timeout $(E2E_TEST_TIMEOUT)
 
-$(E2E_STAMP): $(STAMP) requirements-e2e.txt
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-e2e.txt
+$(E2E_STAMP): $(STAMP) requirements-e2e.lock
+	$(PIP) -r requirements-e2e.lock
 	touch $@
 
 $(CHROMIUM):
@@ -82,6 +91,13 @@ bench-scale: venv
 
 lint: venv
 	$(BIN)/ruff check .
+
+## make lock: rebuild the three locks from requirements*.txt after changing a pin (needs pip-tools)
+LOCK := pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	$(LOCK) -o requirements.lock requirements.txt
+	$(LOCK) -o requirements-dev.lock requirements-dev.txt
+	$(LOCK) -o requirements-e2e.lock requirements-e2e.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,16 +5,10 @@ Every setting a deployment may change is an environment variable listed in
 project folder, local-memory cache, DEBUG on.
 """
 
-from pathlib import Path
-
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-env = environ.Env()
-# A .env file is optional; real environment variables always win over it.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A .env file is optional (ENV_FILE names another); real environment variables win over it.
+from newsroom.environment import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 

@@ -1,4 +1,4 @@
-"""`make serve`: migrate, collect static files, then gunicorn with production settings."""
+"""`make migrate` then `make serve`: collect static files, then gunicorn with production settings."""
 
 import json
 import re
@@ -7,13 +7,35 @@ import subprocess
 from .servers import ROOT, Browser, free_port, production_env, stop_group, wait_until_listening
 
 
+def make(*targets, env):
+    return subprocess.run(["make", "--no-print-directory", *targets], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+
+
+def test_make_serve_neither_migrates_nor_installs_the_test_tools():
+    """Serving starts from the runtime lock alone; migrating is its own, once-per-release step."""
+    plan = make("-n", "--always-make", "serve", env=production_env()).stdout
+    assert "gunicorn" in plan
+    assert "requirements.lock" in plan
+    assert "requirements-dev" not in plan
+    assert "migrate" not in plan
+    assert "manage.py migrate" in make("-n", "migrate", env=production_env()).stdout
+
+
 def test_make_serve_runs_the_site_with_static_files_https_redirects_and_json_logs(tmp_path):
     port = free_port()
+    # Where gunicorn listens and how many workers it runs come from the .env file, as the
+    # README's table says, not only from the shell.
+    env_file = tmp_path / "site.env"
+    env_file.write_text(f"BIND=127.0.0.1:{port}\nWEB_CONCURRENCY=1\nGUNICORN_TIMEOUT=20\n")
     env = production_env(
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", CACHE_URL="locmemcache://serve",
-        STATIC_ROOT=str(tmp_path / "static"), STATIC_MANIFEST="1",
-        BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
+        STATIC_ROOT=str(tmp_path / "static"), STATIC_MANIFEST="1", ENV_FILE=str(env_file),
     )
+    for name in ("BIND", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT"):
+        env.pop(name, None)
+    migrated = make("migrate", env=env)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(["make", "--no-print-directory", "serve"], cwd=ROOT, env=env,
