@@ -40,11 +40,12 @@ from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from .data import ArticleData
 from .errors import ArticleFileError
-from .parsing import parse_article, provider_domain_hint
+from .frontmatter import MAX_FILE_SIZE
+from .parsing import parse_article, provider_domain_hint, read_file_bytes
 from .serialize import related_to_mapping
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
-MAX_FILE_BYTES = 1_048_576
+MAX_FILE_BYTES = MAX_FILE_SIZE  # one limit for every reader: the parser's
 CHUNK_SIZE = 500
 # Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 400
@@ -92,11 +93,12 @@ class Source:
     @classmethod
     def read(cls, path):
         path = str(path)
-        with open(path, "rb") as file:
-            # Check the size before reading: a huge file is never loaded into memory.
-            if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
-                return cls(path, None)
-            data = file.read()
+        try:
+            data = read_file_bytes(path)
+        except ArticleFileError as error:
+            if error.kind != "too_large":
+                raise
+            return cls(path, None)
         return cls.from_bytes(path, data)
 
     @classmethod

@@ -1,8 +1,9 @@
-"""The two entry points for reading an article file into ``ArticleData``.
+"""The entry points for reading an article file into ``ArticleData``.
 
 Everything that reads article files (the import command, the admin upload,
-tests) goes through ``parse_article`` or ``read_article``, so every caller
-applies the same checks and gets the same ``ArticleFileError`` on failure.
+tests) takes its bytes from ``read_file_bytes`` and parses them with
+``parse_article``, so every caller applies the same checks and gets the same
+``ArticleFileError`` on failure.
 """
 
 from __future__ import annotations
@@ -30,22 +31,29 @@ def parse_article(data: bytes, path: str = "") -> ArticleData:
         raise
 
 
-def read_article(path) -> ArticleData:
-    """Read, parse and validate the article file at ``path``.
+def read_file_bytes(path) -> bytes:
+    """The bytes of the article file at ``path``, never more than the size limit allows.
 
-    The size is checked before reading, so a huge file is rejected
-    (``too_large``) without being loaded. ``OSError`` (missing file, no
-    permission) is not a format problem and propagates unchanged.
+    The size is checked on the open file before reading, so a huge file is
+    rejected (``too_large``) without being loaded, and at most one byte past
+    the limit is ever read, so a file that grew since is rejected too.
+    ``OSError`` (missing file, no permission) is not a format problem and
+    propagates unchanged.
     """
-    try:
-        check_size(os.stat(path).st_size)
-    except ArticleFileError as error:
-        error.path = str(path)
-        raise
     with open(path, "rb") as file:
-        # One byte over the limit is enough to notice a file that grew since stat().
-        data = file.read(MAX_FILE_SIZE + 1)
-    return parse_article(data, path=path)
+        try:
+            check_size(os.fstat(file.fileno()).st_size)
+            data = file.read(MAX_FILE_SIZE + 1)
+            check_size(len(data))
+        except ArticleFileError as error:
+            error.path = str(path)
+            raise
+    return data
+
+
+def read_article(path) -> ArticleData:
+    """Read, parse and validate the article file at ``path``."""
+    return parse_article(read_file_bytes(path), path=path)
 
 
 def provider_domain_hint(data: bytes) -> str | None:

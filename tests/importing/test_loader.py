@@ -10,6 +10,7 @@ from articles.importing.loader import import_paths
 from articles.models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from providers.models import Provider
 from tests.conftest import FIXTURES
+from tests.importing.reading import spy_on_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -324,14 +325,19 @@ def test_unknown_keys_are_kept_at_their_level(write_article):
     assert not Topic.objects.exists()
 
 
-def test_too_large_files_are_rejected_without_reading_them(tmp_path):
+def test_too_large_files_are_rejected_without_reading_them(tmp_path, write_article, monkeypatch):
     big = tmp_path / "big.md"
     with open(big, "wb") as f:
         f.truncate(5 * 1024 * 1024)
+    small = write_article()
+    reads = spy_on_reads(monkeypatch)
 
-    result = import_paths([big])
+    result = import_paths([big, small])
 
-    assert result.rejections[0].kind == "too_large"
+    assert [r.kind for r in result.rejections] == ["too_large"]
+    assert result.created == 1
+    assert reads.bytes_read[str(small)] == small.stat().st_size  # the spy sees real reads
+    assert str(big) in reads.opened and reads.bytes_read[str(big)] == 0
 
 
 def test_directories_are_searched_recursively_for_article_files(tmp_path, write_article):

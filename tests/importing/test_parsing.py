@@ -1,6 +1,5 @@
 """The entry points: every sample file parses, errors name the file, huge files are not read."""
 
-import builtins
 import datetime as dt
 
 import pytest
@@ -8,8 +7,11 @@ import pytest
 from articles.importing import parsing
 from articles.importing.data import ArticleData
 from articles.importing.errors import KINDS, ArticleFileError
-from articles.importing.parsing import parse_article, read_article
+from articles.importing.frontmatter import MAX_FILE_SIZE
+from articles.importing.loader import Source
+from articles.importing.parsing import parse_article, read_article, read_file_bytes
 from tests.importing.conftest import SAMPLES, front_matter
+from tests.importing.reading import spy_on_reads
 
 SEED = SAMPLES[0]
 
@@ -135,26 +137,27 @@ def test_a_5_mb_file_is_too_large_without_being_read(tmp_path, monkeypatch):
     with open(path, "wb") as file:
         file.write(front_matter().encode())
         file.truncate(5 * 1024 * 1024)
-    opened = []
-    real_open = builtins.open
-    monkeypatch.setattr(builtins, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    reads = spy_on_reads(monkeypatch)
 
     with pytest.raises(ArticleFileError) as caught:
-        read_article(path)
+        read_file_bytes(path)  # what the import command and every other reader call
 
     assert (caught.value.kind, caught.value.path) == ("too_large", str(path))
-    assert opened == []
+    assert reads.opened == [str(path)] and reads.bytes_read[str(path)] == 0
 
 
-def test_a_file_that_grows_after_stat_is_still_too_large(tmp_path, monkeypatch):
+def test_a_file_that_grows_after_stat_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
     path = tmp_path / "growing.md"
     path.write_bytes(front_matter().encode() + b"x" * (2 * 1024 * 1024))
-    monkeypatch.setattr(parsing, "check_size", lambda size: None)  # as if stat saw a small file
+    real_check = parsing.check_size
+    sizes = iter([0])  # the first check, on the open file's size, sees a small file
+    monkeypatch.setattr(parsing, "check_size", lambda size: real_check(next(sizes, size)))
+    reads = spy_on_reads(monkeypatch)
 
-    with pytest.raises(ArticleFileError) as caught:
-        read_article(path)
+    source = Source.read(path)
 
-    assert caught.value.kind == "too_large"
+    assert source.data is None  # rejected as too large
+    assert reads.bytes_read[str(path)] == MAX_FILE_SIZE + 1
 
 
 def test_every_error_kind_is_reachable():
