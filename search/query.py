@@ -8,6 +8,14 @@ People type what web search engines taught them::
     drones OR robots         either one; OR binds tighter than AND, so
                              ``drones OR robots california`` is
                              ``(drones OR robots) AND california``
+    solar AND battery        the same as ``solar battery``
+    NOT crypto               the same as ``-crypto``
+
+English stop words ("the", "of", "and"...) typed as words of their own are
+dropped here, for both engines: PostgreSQL's English configuration ignores
+them anyway, and SQLite's index would otherwise demand them literally, so the
+same query found different articles on the two. Inside a phrase with other
+words they stay.
 
 The parser is pure Python and never fails: any text, however hostile
 (unbalanced quotes, SQL, FTS5 operators such as ``NEAR(`` or a lone ``*``,
@@ -43,6 +51,22 @@ NO_SPACE_SCRIPT_RANGES = (
     ("\uff66", "\uff9f"),  # Halfwidth Katakana
 )
 NO_SPACE_SCRIPT_CLASS = "".join(f"{a}-{b}" for a, b in NO_SPACE_SCRIPT_RANGES)
+
+# PostgreSQL's English stop-word list (Snowball's), so both engines drop the same words.
+STOP_WORDS = frozenset({
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
+    "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself",
+    "it", "its", "itself", "they", "them", "their", "theirs", "themselves", "what", "which",
+    "who", "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be",
+    "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an",
+    "the", "and", "but", "if", "or", "because", "as", "until", "while", "of", "at", "by",
+    "for", "with", "about", "against", "between", "into", "through", "during", "before",
+    "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over",
+    "under", "again", "further", "then", "once", "here", "there", "when", "where", "why",
+    "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no",
+    "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will",
+    "just", "don", "should", "now",
+})
 
 _WORD = re.compile(r"[^\W_]+")
 _NO_SPACE = re.compile(f"[{NO_SPACE_SCRIPT_CLASS}]")
@@ -89,7 +113,7 @@ def parse(text: str) -> Query:
     text = unicodedata.normalize("NFC", str(text or ""))[:MAX_QUERY_CHARS]
     groups: list[list[Term]] = []
     excluded: list[Term] = []
-    pending_or = False
+    pending_or = pending_not = False
     count = 0
     for match in _TOKEN.finditer(text):
         if count >= MAX_TERMS:
@@ -100,11 +124,18 @@ def parse(text: str) -> Query:
                 # Only between two positive terms; a leading or doubled OR is ignored.
                 pending_or = bool(groups)
                 continue
+            if bare == "AND":
+                continue  # what two terms side by side already mean
+            if bare == "NOT":
+                pending_not = True
+                continue
             negated = bare.startswith("-") and len(bare) > 1
             phrase = bare[1:] if negated else bare
         term = _term(phrase)
-        if term is None:
+        if term is None or STOP_WORDS.issuperset(term.words):
             continue
+        negated = bool(negated) or pending_not
+        pending_not = False
         count += 1
         if negated:
             excluded.append(term)

@@ -29,8 +29,8 @@ def test_or_joins_the_terms_on_either_side_and_binds_tighter_than_and():
     assert parse("drones OR robots california").groups == words("drones | robots", "california")
 
 
-def test_lowercase_or_is_an_ordinary_word():
-    assert parse("this or that").groups == words("this", "or", "that")
+def test_lowercase_or_is_no_operator():
+    assert parse("cats or dogs").groups == words("cats", "dogs")
 
 
 def test_dangling_or_is_ignored():
@@ -74,3 +74,21 @@ def test_huge_input_is_cut_to_a_bounded_query():
 def test_repeated_terms_are_kept_once_whatever_their_case():
     assert parse("solar Solar SOLAR -x -X").groups == words("solar")
     assert parse("solar Solar SOLAR -x -X").excluded == (Term(("x",)),)
+
+
+def test_and_is_what_two_words_side_by_side_already_mean():
+    assert parse("solar AND battery") == parse("solar battery")
+
+
+def test_not_excludes_the_next_term_like_a_minus():
+    assert parse('solar NOT crypto NOT "press release"') == parse('solar -crypto -"press release"')
+
+
+def test_lowercase_and_and_not_are_words_and_english_stop_words_are_dropped():
+    assert parse("rock and roll").groups == words("rock", "roll")
+    assert parse("not guilty").groups == words("guilty")
+    assert not parse("the of and")
+
+
+def test_stop_words_inside_a_phrase_stay():
+    assert parse('"state of the art"').groups == words("state of the art")
