@@ -35,8 +35,8 @@ from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
 from .importing.loader import CREATED, UPDATED, import_sources
 from .models import Article, Correction, Image, ImportRun, Related, ShareLink, Topic, Transition
+from .queries import lead_image_prefetch
 from .rendering import web_url
-from .views import lead_image_prefetch
 
 Status = Article.Status
 

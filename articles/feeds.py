@@ -16,8 +16,9 @@ from django.utils.html import escape
 from providers.models import Provider
 
 from .models import Article, Topic
+from .presenting import updated_at
+from .queries import LIST_FIELDS
 from .rendering import xml_text
-from .views import LIST_FIELDS, updated_at
 
 FEED_SIZE = 50
 

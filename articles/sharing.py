@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import publishing
 from .models import Article, ShareLink
-from .views import render_article
+from .presenting import render_article
 
 SALT = "articles.sharing"
 PERMISSION = "articles.share_article"

@@ -2,8 +2,9 @@
 
 from django.urls import path, re_path
 
-from . import feeds, views
+from . import feeds
 from .caching import public_page
+from .views import archive, detail, front, lists
 
 app_name = "articles"
 
@@ -13,20 +14,20 @@ page = public_page(max_age=0)
 feed = public_page(max_age=300)
 
 urlpatterns = [
-    path("", page(views.FrontPageView.as_view()), name="index"),
+    path("", page(front.FrontPageView.as_view()), name="index"),
     path("rss/", feed(feeds.LatestArticlesFeed()), name="rss"),
     path("atom/", feed(feeds.LatestArticlesAtomFeed()), name="atom"),
-    path("articles/<str:slug>/", page(views.ArticleDetailView.as_view()), name="detail"),
-    path("topics/", page(views.TopicIndexView.as_view()), name="topics"),
-    path("topics/<str:slug>/", page(views.TopicView.as_view()), name="topic"),
+    path("articles/<str:slug>/", page(detail.ArticleDetailView.as_view()), name="detail"),
+    path("topics/", page(lists.TopicIndexView.as_view()), name="topics"),
+    path("topics/<str:slug>/", page(lists.TopicView.as_view()), name="topic"),
     path("topics/<str:slug>/rss/", feed(feeds.TopicFeed()), name="topic-rss"),
     path("topics/<str:slug>/atom/", feed(feeds.TopicAtomFeed()), name="topic-atom"),
-    path("categories/<path:category>/", page(views.CategoryView.as_view()), name="category"),
-    path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
-    path("archive/<int:year>/", page(views.YearArchiveView.as_view()), name="archive-year"),
+    path("categories/<path:category>/", page(lists.CategoryView.as_view()), name="category"),
+    path("archive/", page(archive.ArchiveIndexView.as_view()), name="archive"),
+    path("archive/<int:year>/", page(archive.YearArchiveView.as_view()), name="archive-year"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
-        page(views.MonthArchiveView.as_view()),
+        page(archive.MonthArchiveView.as_view()),
         name="archive-month",
     ),
 ]

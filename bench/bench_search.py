@@ -106,7 +106,7 @@ def postgresql_engine(files, repeat):
 def one_search(query):
     """(milliseconds, matches) of one search as search.views.search_page runs it:
     the count (up to the cap), then the first page of 20 with snippets."""
-    from articles.views import listed_articles
+    from articles.queries import listed_articles
     from search import search
 
     started = time.perf_counter()

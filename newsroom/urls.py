@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import sitemaps, views
+from articles import sitemaps
 from articles.caching import public_page
+from newsroom import views
 from newsroom.throttling import ThrottledAdminAuthenticationForm
 
 # Crawlers fetch these often and they change with every import: an hour is plenty.
@@ -39,5 +40,5 @@ if settings.BENCHMARK_VIEWS:
     # Only for make bench: the baseline "does nothing" Django view.
     urlpatterns.append(path("bench/trivial", views.trivial))
 
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"

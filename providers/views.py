@@ -6,7 +6,8 @@ from django.views.generic import ListView
 
 from articles import rendering
 from articles.models import Article
-from articles.views import INDEX_PAGE_SIZE, PublicSiteMixin, feed_links
+from articles.presenting import feed_links
+from articles.views.base import INDEX_PAGE_SIZE, PublicSiteMixin
 
 from . import health
 from .models import Provider

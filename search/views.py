@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from articles.views import listed_articles
+from articles.queries import listed_articles
 
 from . import search
 from .forms import SearchForm

@@ -6,7 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from articles.views import PublicSiteMixin, listed_articles, path_for, stories
+from articles.presenting import path_for, stories
+from articles.queries import listed_articles
+from articles.views.base import PublicSiteMixin
 
 from .models import Story
 

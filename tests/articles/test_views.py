@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from articles.models import Article, ArticleQuerySet
-from articles.views import choose_lead
+from articles.views.front import choose_lead
 
 from .pages import add_corrections, add_images, add_related
 
@@ -269,7 +269,7 @@ def test_an_unknown_slug_is_a_404_in_the_site_style(client, db):
 
 
 def test_render_article_renders_any_article_with_an_optional_banner(rf, make_article):
-    from articles.views import render_article
+    from articles.presenting import render_article
 
     article = make_article(title="Shared draft", status=Article.Status.DRAFT)
     response = render_article(rf.get("/share/xyz/"), article, preview_banner="Shared preview link")
@@ -441,12 +441,12 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch)
 
 
 def test_a_server_error_shows_the_site_500_page(client, db, monkeypatch):
-    import articles.views
+    import articles.views.front
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(articles.views.FrontPageView, "get", explode)
+    monkeypatch.setattr(articles.views.front.FrontPageView, "get", explode)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.caching import content_version
 from articles.models import Article
-from articles.views import PAGE_SIZE
+from articles.views.base import PAGE_SIZE
 
 from .pages import add_corrections, add_images, add_related
 

@@ -1,0 +1,230 @@
+"""How the public site presents articles: list items, the article page's context, JSON-LD.
+
+Pure presentation shared by the views, the signed share links and other apps'
+lists; no module here is a view, so anything may import it.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.core.files.storage import default_storage
+from django.db.models import prefetch_related_objects
+from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+
+from . import rendering
+from .models import Article
+from .queries import article_children, lead_image_prefetch
+from .templatetags.pictures import fallback_rendition
+
+
+@dataclass
+class Story:
+    """One article as a list shows it, formatted in Python.
+
+    Lists are the costliest pages to render; a dozen template filters per item
+    cost more than the page's queries, so the values are prepared once here.
+    """
+
+    url: str
+    title: str
+    excerpt: str
+    provider_name: str
+    provider_url: str
+    published_iso: str
+    published_text: str
+    image: dict | None
+    # The article's story, when it has more than one live article.
+    coverage_url: str = ""
+    coverage_count: int = 0
+
+
+@lru_cache(maxsize=50_000)
+def _path(name, slug, prefix):
+    return reverse(name, kwargs={"slug": slug})
+
+
+def path_for(name, slug):
+    """``reverse(name, slug=slug)``, memoised: a list page links forty of them.
+
+    Reversing is pure (the URLconf does not change while running) and costs
+    more than the list's queries, so each URL is built once per process.
+    """
+    return _path(name, slug, get_script_prefix())
+
+
+def stories(articles):
+    """``Story`` items for ``articles``, with their lead pictures in one query."""
+    prefetch_related_objects(articles, lead_image_prefetch())
+    items = []
+    for article in articles:
+        provider = article.provider
+        published = timezone.localtime(article.published_at)
+        image = article.lead_images[0] if article.lead_images else None
+        src = rendering.web_url(image.url) if image else ""
+        coverage = getattr(article, "story_live_count", None) or 0
+        items.append(
+            Story(
+                url=path_for("articles:detail", article.slug),
+                title=article.title,
+                excerpt=article.excerpt,
+                provider_name=provider.name,
+                provider_url=path_for("providers:detail", provider.slug),
+                published_iso=published.replace(microsecond=0).isoformat(),
+                published_text=f"{published.day} {published:%b %Y, %H:%M} {published.tzname()}",
+                image={
+                    "src": src, "alt": image.title or article.title,
+                    "width": image.width, "height": image.height,
+                    "renditions": image.renditions,
+                } if src else None,
+                coverage_url=path_for("stories:detail", article.story_slug) if coverage > 1 else "",
+                coverage_count=coverage,
+            )
+        )
+    return items
+
+
+def feed_links(rss_name, atom_name, **kwargs):
+    """(type, label, URL) of the RSS and Atom feeds, for <link rel="alternate"> and footers."""
+    return [
+        ("application/rss+xml", "RSS", reverse(rss_name, kwargs=kwargs)),
+        ("application/atom+xml", "Atom", reverse(atom_name, kwargs=kwargs)),
+    ]
+
+
+def preview_reason(article):
+    """Why a staff member's preview of ``article`` is not what readers see."""
+    now = timezone.now()
+    if article.status != Article.Status.PUBLISHED:
+        return f"Preview: this article is {article.get_status_display().lower()} and not public."
+    if article.embargo_until and article.embargo_until > now:
+        return f"Preview: embargoed until {article.embargo_until:%d %b %Y %H:%M} UTC."
+    if article.go_live_at and article.go_live_at > now:
+        return f"Preview: scheduled to go live at {article.go_live_at:%d %b %Y %H:%M} UTC."
+    return "Preview: this article has expired and is no longer public."
+
+
+def render_article(request, article, *, preview_banner=None):
+    """Render the public article page for ``article``, whatever its state.
+
+    The public view calls it for live articles; previews and signed share links
+    call it for any article, with ``preview_banner`` shown above the headline.
+    A page with a banner is never cached or indexed.
+    """
+    response = render(request, "articles/article_detail.html", article_context(request, article, preview_banner))
+    if preview_banner:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def updated_at(article):
+    """When readers were told the article changed (a correction), or None."""
+    if article.modified_at and article.modified_at > article.published_at:
+        return article.modified_at
+    return None
+
+
+def article_context(request, article, preview_banner=None):
+    """Everything the article template shows, with every URL already checked."""
+    children = article_children(article)
+    images = [image for image in children["images"] if rendering.web_url(image.url)]
+    for image in images:
+        image.src = rendering.web_url(image.url)
+        image.card = card_picture(request, image)
+    for item in children["related"]:
+        # Our own page only while that article is live here; otherwise theirs.
+        target = item.target
+        item.local_url = path_for("articles:detail", target.slug) if target and target.is_live() else ""
+        item.external_url = rendering.web_url(item.web_url)
+    canonical = request.build_absolute_uri(article.get_absolute_url())
+    modified = updated_at(article)
+    topics = children["topics"]
+    story_count = getattr(article, "story_live_count", None) or 0
+    return {
+        "article": article,
+        # Its story's full coverage, when there is more than this one article to see.
+        "story_url": path_for("stories:detail", article.story_slug) if story_count > 1 else "",
+        "story_count": story_count,
+        "preview_banner": preview_banner,
+        "lead_image": images[0] if images else None,
+        "more_images": images[1:],
+        "topics": topics,
+        "related": children["related"],
+        "corrections": children["corrections"],
+        "body_html": rendering.render_markdown(article.body),
+        "description": _clip(article.excerpt or article.title, 300),
+        "published": _moment(article.published_at),
+        "updated": _moment(modified) if modified else None,
+        "canonical_url": canonical,
+        "original_url": rendering.web_url(article.web_url),
+        "amp_url": rendering.web_url(article.amp_url),
+        "provider_url": rendering.web_url(f"https://{article.provider.domain}/"),
+        "json_ld": rendering.json_ld(news_article_data(article, canonical, images, topics, modified)),
+        "feeds": feed_links("articles:rss", "articles:atom"),
+    }
+
+
+def card_picture(request, image):
+    """``{"src", "width", "height"}`` of ``image`` for social cards and JSON-LD.
+
+    Our own Pillow-checked copy once cached, by absolute URL, as the page itself
+    shows; until then the original http(s) URL.
+    """
+    copy = fallback_rendition(image.renditions)
+    if copy:
+        src = request.build_absolute_uri(default_storage.url(copy["name"]))
+        return {"src": src, "width": copy["width"], "height": copy["height"]}
+    return {"src": image.src, "width": image.width, "height": image.height}
+
+
+def news_article_data(article, canonical, images, topics, modified):
+    """schema.org ``NewsArticle`` for ``article``; the provider is author and publisher.
+
+    The format carries no byline, so the outlet is the author.
+    """
+    provider = {"@type": "Organization", "name": article.provider.name}
+    provider_url = rendering.web_url(f"https://{article.provider.domain}/")
+    if provider_url:
+        provider["url"] = provider_url
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": canonical,
+        "mainEntityOfPage": canonical,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(modified or article.published_at),
+        "author": [provider],
+        "publisher": provider,
+        "image": [image.card["src"] for image in images],
+        "isBasedOn": rendering.web_url(article.web_url),
+    }
+    if article.excerpt:
+        data["description"] = article.excerpt
+    if article.category:
+        data["articleSection"] = article.category
+    if topics:
+        data["keywords"] = [topic.name for topic in topics]
+    return data
+
+
+def _iso(moment):
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+def _moment(moment):
+    """``{"iso", "text"}`` for a ``<time>`` element; cheaper than two template filters."""
+    local = timezone.localtime(moment)
+    return {
+        "iso": local.replace(microsecond=0).isoformat(),
+        "text": f"{local.day} {local:%B %Y, %H:%M} {local.tzname()}",
+    }
+
+
+def _clip(text, limit):
+    """``text`` cut to ``limit`` characters at a word boundary, for meta descriptions."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"

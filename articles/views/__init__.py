@@ -1,0 +1,1 @@
+"""The public site's article pages, one module per page family."""

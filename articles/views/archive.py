@@ -1,0 +1,67 @@
+"""The archive: every month with live articles, and a year's or a month's list."""
+
+import calendar
+from datetime import datetime
+
+from django.http import Http404
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+
+from articles.models import Article
+
+from .base import PublicSiteMixin
+
+
+class ArchiveIndexView(PublicSiteMixin, TemplateView):
+    """Every month that has live articles, newest first, grouped by year."""
+
+    template_name = "articles/archive_index.html"
+    heading = "Archive"
+    lists_articles = False
+
+    def get_context_data(self, **kwargs):
+        months = Article.objects.live().dates("published_at", "month", order="DESC")
+        years = {}
+        for month in months:
+            years.setdefault(month.year, []).append(month)
+        return super().get_context_data(years=years, **kwargs)
+
+
+class YearArchiveView(PublicSiteMixin, ListView):
+    template_name = "articles/article_list.html"
+    allow_empty = False
+
+    def date_range(self):
+        year = int(self.kwargs["year"])
+        if not 1 <= year <= 9998:
+            raise Http404("No such year.")
+        zone = timezone.get_current_timezone()
+        return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+    def get_queryset(self):
+        start, end = self.date_range()
+        return super().get_queryset().filter(published_at__gte=start, published_at__lt=end)
+
+    def get_context_data(self, **kwargs):
+        start, end = self.date_range()
+        context = {"heading": f"{start:%Y}", "kind": "Archive"}
+        if "month" not in self.kwargs:
+            context["months"] = (
+                Article.objects.live()
+                .filter(published_at__gte=start, published_at__lt=end)
+                .dates("published_at", "month")
+            )
+        else:
+            context["heading"] = f"{calendar.month_name[start.month]} {start.year}"
+        return super().get_context_data(**context, **kwargs)
+
+
+class MonthArchiveView(YearArchiveView):
+    def date_range(self):
+        year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
+        if not (1 <= year <= 9998 and 1 <= month <= 12):
+            raise Http404("No such month.")
+        zone = timezone.get_current_timezone()
+        start = datetime(year, month, 1, tzinfo=zone)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+        return start, end
