@@ -11,6 +11,11 @@ in), so the SQL stays portable across SQLite and PostgreSQL.
 No signals are sent and no primary keys come back, exactly as with
 ``bulk_create`` on a backend without RETURNING: callers look rows up by a
 natural key when they need the ids.
+
+``COPY`` goes through psycopg's own cursor under Django's wrapper: it is used
+only with the psycopg releases it was verified on (``COPY_VERIFIED_ON``), and
+otherwise the rows go through ``executemany`` like on SQLite (slower, never
+broken). The tests write the same rows both ways and compare them.
 """
 
 from contextlib import nullcontext
@@ -18,6 +23,21 @@ from functools import partial
 
 from django.db import connections, models, router
 from django.utils import timezone
+
+# psycopg feature releases whose Cursor.copy() / write_row() the COPY path was tested on.
+COPY_VERIFIED_ON = ((3, 2), (3, 3))
+
+
+def copy_supported(conn):
+    """True when ``conn`` is PostgreSQL through a psycopg release the COPY path was tested on."""
+    if conn.vendor != "postgresql":
+        return False
+    try:
+        import psycopg
+    except ImportError:  # psycopg2: no Cursor.copy()
+        return False
+    release = tuple(int(part) for part in psycopg.__version__.split(".")[:2])
+    return release in COPY_VERIFIED_ON
 
 
 def insert_rows(model, field_names, rows):
@@ -42,7 +62,7 @@ def insert_rows(model, field_names, rows):
         ]
         for row in rows
     ]
-    if conn.vendor == "postgresql":
+    if copy_supported(conn):
         _copy(conn, model, fields, params)
         return
     with conn.cursor() as cursor:

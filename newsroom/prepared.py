@@ -14,12 +14,32 @@ Placeholders stand only for scalar values compared with ``=`` (a slug, a
 primary key): a value that would change the SQL itself, such as ``None`` or a
 list for ``__in``, cannot be one. Anything time-dependent must be computed by
 the database (``Now()``), never baked in from Python at compile time.
+
+The fast path leans on Django internals (a compiler's ``as_sql`` answered with
+frozen text, a stand-in ``Query`` handed to ``QuerySet``). It runs only on the
+Django versions it was verified on (``VERIFIED_ON``); on any other, or with
+``PREPARED_QUERIES=0``, every call simply evaluates the ORM queryset, which is
+slower but cannot break. The tests run each prepared query both ways and
+compare the rows.
 """
 
 import copy
 
+import django
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import QuerySet
+
+# Django feature releases whose compiler and QuerySet internals the fast path was tested on.
+VERIFIED_ON = ((5, 2),)
+
+
+def fast_path_enabled():
+    """True when prepared queries skip Django's compiler: the setting, or a verified Django."""
+    chosen = getattr(settings, "PREPARED_QUERIES", None)
+    if chosen is not None:
+        return bool(chosen)
+    return django.VERSION[:2] in VERIFIED_ON
 
 
 class PreparedQuerySet:
@@ -38,6 +58,8 @@ class PreparedQuerySet:
         self._compiled = {}
 
     def __call__(self, *values, using=None):
+        if not fast_path_enabled():
+            return self.evaluate(*values, using=using)
         model = self._template().model
         # Per call: the router may send this request's reads to a replica.
         alias = using or router.db_for_read(model)
@@ -52,6 +74,11 @@ class PreparedQuerySet:
         # text and this call's parameters instead of compiling again.
         run.as_sql = lambda *args, **kwargs: (sql, params)
         return list(QuerySet(model=model, query=_Compiled(run), using=alias))
+
+    def evaluate(self, *values, using=None):
+        """The plain-ORM path: build the queryset with ``values`` and evaluate it."""
+        queryset = self.build(*values)
+        return list(queryset.using(using) if using else queryset)
 
     def _template(self):
         # Built on first use, when the apps are loaded, not at import.

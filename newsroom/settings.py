@@ -187,6 +187,9 @@ TAGGIT_CASE_INSENSITIVE = True
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 # Routes /bench/trivial, the baseline view of `make bench`; never in production.
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
+# The hottest pages' queries compiled once per process (newsroom/prepared.py): unset chooses
+# the fast path on the Django versions it was verified on, 0 forces the plain ORM, 1 forces it.
+PREPARED_QUERIES = env.bool("PREPARED_QUERIES", default=None)
 
 # Display name of the site in page titles, feeds and news sitemaps.
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")

@@ -94,3 +94,91 @@ def test_a_query_compiled_in_one_thread_runs_in_another(make_article):
     thread.join()
 
     assert found == [article.pk]
+
+
+# --- The fast path and the plain ORM agree, and the ORM takes over where unverified -----
+
+
+@pytest.fixture
+def newsroom_with_everything(make_article):
+    """Articles with what the prepared page queries read: pictures, topics, related, corrections."""
+    from articles.models import Correction, Related
+
+    older = make_article(title="Older story", topics=["Energy"])
+    article = make_article(title="Grid storage deal", topics=["Energy", "Batteries"], heat=5, quality=80)
+    for position in range(2):
+        Image.objects.create(article=article, position=position, url=f"https://img.example/{position}.jpg",
+                             width=800, height=600, title=f"Picture {position}")
+    Related.objects.create(article=article, position=0, title="Their take", target=older,
+                           web_url=older.web_url, provider_name="Other")
+    Correction.objects.create(article=article, note="An earlier version misnamed the company.")
+    return article
+
+
+def row_values(objects):
+    """Every loaded column, annotation and related row of ``objects``, comparable with ==."""
+    values = []
+    for obj in objects:
+        loaded = {key: value for key, value in vars(obj).items() if key != "_state"}
+        cached = {name: row_values([related])[0] for name, related in obj._state.fields_cache.items()
+                  if related is not None}
+        values.append((type(obj).__name__, loaded, cached))
+    return values
+
+
+def site_prepared_queries():
+    from articles import queries
+    from articles.views import front
+
+    return {
+        name: prepared
+        for module in (queries, front)
+        for name, prepared in vars(module).items()
+        if isinstance(prepared, PreparedQuerySet)
+    }
+
+
+def test_every_prepared_query_of_the_site_gives_the_plain_orm_rows(newsroom_with_everything):
+    article = newsroom_with_everything
+    prepared = site_prepared_queries()
+    assert len(prepared) == 7  # a new prepared query joins this comparison by being found here
+
+    for name, query in prepared.items():
+        placeholders = len(query._markers)
+        values = [article.slug] if name == "article_by_slug" else [article.pk] * placeholders
+        fast, plain = query(*values), query.evaluate(*values)
+        assert fast, f"{name} found nothing to compare"
+        assert row_values(fast) == row_values(plain), name
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/{slug}/"])
+def test_pages_are_the_same_on_the_fast_path_and_the_plain_orm(client, settings, path,
+                                                               newsroom_with_everything):
+    url = path.format(slug=newsroom_with_everything.slug)
+    settings.PUBLIC_CACHE_SECONDS = 0
+    settings.PREPARED_QUERIES = True
+    fast = client.get(url)
+    settings.PREPARED_QUERIES = False
+    plain = client.get(url)
+
+    assert fast.status_code == plain.status_code == 200
+    assert fast.content == plain.content
+
+
+def test_an_unverified_django_version_uses_the_plain_orm(client, settings, monkeypatch,
+                                                          newsroom_with_everything):
+    """The fast path replaces a compiler's as_sql: only where that was tested."""
+    from newsroom import prepared
+
+    def internals_changed(*args, **kwargs):
+        raise AttributeError("this Django's compiler works differently")
+
+    monkeypatch.setattr(prepared.PreparedQuerySet, "_compile", internals_changed)
+    monkeypatch.setattr(prepared, "VERIFIED_ON", ())
+    settings.PUBLIC_CACHE_SECONDS = 0
+    settings.PREPARED_QUERIES = None
+
+    assert not prepared.fast_path_enabled()
+    assert client.get("/").status_code == 200
+    page = client.get(newsroom_with_everything.get_absolute_url())
+    assert page.status_code == 200 and b"Grid storage deal" in page.content
