@@ -110,7 +110,7 @@ class Article(models.Model):
         ARCHIVED = "archived", "Archived"
         KILLED = "killed", "Killed"
 
-    # Content, as imported (spec section 2).
+    # Content, as imported (docs/format.md, section 4.1).
     title = models.CharField(max_length=1000)
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     excerpt = models.TextField(blank=True)

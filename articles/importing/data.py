@@ -1,6 +1,6 @@
 """Plain, normalised article data: what validation produces and the loader writes.
 
-Every value here is already normalised as the format specification says
+Every value here is already normalised as the format specification (docs/format.md) says
 (trimmed text, lower-cased type and domain, UTC datetimes, ...). ``extra``
 holds the unknown keys of that level, JSON-ready (timestamps as ISO strings).
 """

@@ -1,7 +1,8 @@
 """The one exception every rejected article file is reported with."""
 
-# The error kinds of the format specification (shared/corpus/README.md, section 5).
-# Reports use exactly these names, so tests and operators can rely on them.
+# Every kind of rejection, in the order the checks run. docs/format.md documents
+# each one (tests/importing/test_format_spec.py keeps the two in step), and
+# reports use exactly these names, so producers and operators can rely on them.
 KINDS = (
     "too_large",
     "encoding",
@@ -29,7 +30,10 @@ class ArticleFileError(Exception):
     """
 
     def __init__(self, kind, message, *, field="", line=None, path=""):
-        assert kind in KINDS, kind
+        if kind not in KINDS:
+            # Not an assert: those vanish under ``python -O``, and an undocumented
+            # kind would then reach reports that producers match on.
+            raise ValueError(f"unknown error kind {kind!r}: add it to KINDS and docs/format.md")
         super().__init__(message)
         self.kind = kind
         self.message = message

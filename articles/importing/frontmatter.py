@@ -1,7 +1,7 @@
 """Split an article file and read its front matter as a checked YAML node tree.
 
-This module implements section 1 of the format specification
-(shared/corpus/README.md): size, encoding, NUL and empty checks, the ``---``
+This module implements sections 1 and 2 of the format specification
+(docs/format.md): size, encoding, NUL and empty checks, the ``---``
 delimiters, and safe YAML with an allow-list of tags, no duplicate keys and
 limits on depth and size. It stops at the node tree: what the values *mean* is
 decided in ``validation``.
@@ -114,7 +114,7 @@ class FrontMatter:
     """A checked front matter and the body that follows it.
 
     ``root`` is a non-empty ``MappingNode`` whose graph passed every check of
-    section 1.3. Merge keys are already applied: like PyYAML's own
+    section 2 of docs/format.md. Merge keys are already applied: like PyYAML's own
     constructor, every mapping's ``value`` is the merged list of
     ``(key_node, value_node)`` pairs, without ``<<`` entries, and every key is
     a ``ScalarNode`` whose ``value`` is unique in its mapping.
@@ -134,8 +134,8 @@ class FrontMatter:
 def load_front_matter(data: bytes) -> FrontMatter:
     """Check an article file's bytes and return its front matter and body.
 
-    Raises ``ArticleFileError`` for every problem of section 1 of the
-    specification, in the order it prescribes.
+    Raises ``ArticleFileError`` for every problem of sections 1 and 2 of
+    docs/format.md, in the order they list.
     """
     text = decode_text(data)
     yaml_text, body = split_front_matter(text)
@@ -143,12 +143,21 @@ def load_front_matter(data: bytes) -> FrontMatter:
     return FrontMatter(root=root, body=body, yaml_text=yaml_text)
 
 
+def too_large_error(path="") -> ArticleFileError:
+    """The rejection of a file over the 1 MiB limit, the same wherever it is noticed.
+
+    The size is not in the message: readers stop one byte past the limit, so
+    the real size is often unknown.
+    """
+    return ArticleFileError(
+        "too_large", f"file is larger than the limit of {MAX_FILE_SIZE:,} bytes (1 MiB)", path=path
+    )
+
+
 def check_size(size: int) -> None:
     """Reject a file of ``size`` bytes if it is over the 1 MiB limit."""
     if size > MAX_FILE_SIZE:
-        raise ArticleFileError(
-            "too_large", f"file is {size:,} bytes; the limit is {MAX_FILE_SIZE:,} bytes (1 MiB)"
-        )
+        raise too_large_error()
 
 
 def decode_text(data: bytes) -> str:

@@ -40,7 +40,7 @@ from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from .data import ArticleData
 from .errors import ArticleFileError
-from .frontmatter import MAX_FILE_SIZE
+from .frontmatter import MAX_FILE_SIZE, too_large_error
 from .parsing import parse_article, provider_domain_hint, read_file_bytes
 from .serialize import related_to_mapping
 
@@ -235,12 +235,6 @@ def _parse(source: Source):
         return error
 
 
-def _too_large(source):
-    return ArticleFileError(
-        "too_large", f"the file is larger than {MAX_FILE_BYTES:,} bytes", path=source.path
-    )
-
-
 class _ChunkImporter:
     """Holds the worker pool and the state that spans chunks."""
 
@@ -283,7 +277,8 @@ class _ChunkImporter:
         to_parse = []
         for index, source in enumerate(chunk):
             if source.data is None:
-                outcomes[index] = FileOutcome(source.path, REJECTED, error=_too_large(source))
+                error = too_large_error(source.path)
+                outcomes[index] = FileOutcome(source.path, REJECTED, error=error)
             elif source.digest in known:
                 outcomes[index] = FileOutcome(source.path, UNCHANGED)
             else:

@@ -22,7 +22,7 @@ def parse_article(data: bytes, path: str = "") -> ArticleData:
     """Parse and validate the bytes of one article file.
 
     Raises ``ArticleFileError`` (with ``path`` set) for any problem the
-    format specification lists; nothing else for bad content.
+    format specification (docs/format.md) lists; nothing else for bad content.
     """
     try:
         return validate_article(load_front_matter(data if isinstance(data, bytes) else bytes(data)))

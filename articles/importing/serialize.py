@@ -74,9 +74,9 @@ class _Dumper(_BaseDumper):
 
     Double quotes escape line breaks, so no line of the front matter can ever
     be a stray ``---`` that would end it early. The JSON types are turned
-    into nodes directly (as shared/tools/gen_corpus.py does), which takes
-    about a third off a dump; whether a value needs quotes is still decided
-    by PyYAML's resolver and emitter, exactly as in ``yaml.safe_dump``.
+    into nodes directly, which takes about a third off a dump; whether a
+    value needs quotes is still decided by PyYAML's resolver and emitter,
+    exactly as in ``yaml.safe_dump``.
     """
 
     def ignore_aliases(self, data):
@@ -104,7 +104,7 @@ class _Dumper(_BaseDumper):
 
 
 def _item_mapping(item, related=()):
-    """The fields an article and a related item share, in the specification's order."""
+    """The fields an article and a related item share, in the order of docs/format.md."""
     mapping = {"title": item.title, "webUrl": item.web_url}
     if item.published_at is not None:
         mapping["publishedDateTime"] = utc_isoformat(item.published_at)

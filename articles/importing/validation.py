@@ -1,7 +1,7 @@
 """Turn a checked front matter into normalised ``ArticleData``.
 
-Implements sections 1.4 (value types), 2 and 3 (fields) and 4 (unknown keys)
-of the format specification (shared/corpus/README.md).
+Implements sections 3 (value types) and 4 (fields and unknown keys) of the
+format specification, docs/format.md.
 
 Values are read from YAML *nodes*, not from what ``yaml.safe_load`` would
 build, because text fields are the scalar's source text: ``title: yes`` is the
@@ -530,7 +530,7 @@ def _describe(node):
     return f"{kind} {shorten(node.value)}"
 
 
-# -- field tables (sections 2 and 3 of the specification) ------------------------
+# -- field tables (docs/format.md, section 4) ---------------------------------
 
 _PROVIDER = _Schema(
     ProviderData,

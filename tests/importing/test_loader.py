@@ -6,7 +6,9 @@ import pytest
 from django.db import DatabaseError
 
 from articles.importing import loader
+from articles.importing.errors import ArticleFileError
 from articles.importing.loader import import_paths
+from articles.importing.parsing import parse_article
 from articles.models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from providers.models import Provider
 from tests.conftest import FIXTURES
@@ -338,6 +340,19 @@ def test_too_large_files_are_rejected_without_reading_them(tmp_path, write_artic
     assert result.created == 1
     assert reads.bytes_read[str(small)] == small.stat().st_size  # the spy sees real reads
     assert str(big) in reads.opened and reads.bytes_read[str(big)] == 0
+
+
+def test_a_too_large_file_gets_the_same_message_from_the_importer_and_the_parser(tmp_path):
+    """Producers see one wording for one problem, whichever reader noticed it first."""
+    big = tmp_path / "big.md"
+    big.write_bytes(b"---\n" + b"x" * (2 * 1024 * 1024))
+    with pytest.raises(ArticleFileError) as parsed:
+        parse_article(big.read_bytes())
+
+    imported = import_paths([big]).rejections[0]
+
+    assert imported.message == parsed.value.message
+    assert "1,048,576 bytes (1 MiB)" in imported.message
 
 
 def test_directories_are_searched_recursively_for_article_files(tmp_path, write_article):
