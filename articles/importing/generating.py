@@ -9,7 +9,7 @@ rules every generated file follows.
 What a corpus holds: about 200 providers (the 16 outlets of ``fixtures/`` and
 invented ones), about 400 topics, eight categories, titles in English and (one
 in nine) in French, German, Spanish, Portuguese, Japanese, Chinese, Korean or
-Arabic, dates from 2018 to 2025 written with ``Z``, with an offset or without
+Arabic, dates from 2019 to 2023 written with ``Z``, with an offset or without
 one, 0 to 4 images (most with sizes, some with a caption or a credit),
 Markdown bodies on about half, unknown keys now and then, and provider and
 topic spellings that the importer has to map together.
@@ -244,9 +244,12 @@ _CAPTIONS = ("File photo", "The device on display", "A demonstration in the lab"
 _CREDITS = ("Getty Images", "Reuters", "AP Photo", "Courtesy of the company", "Handout")
 _OFFSETS = (60, 120, 330, 480, 540, -240, -300, -420, -480)  # minutes east of UTC
 _LOCALES = ("en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "pt-BR", "ja-JP", "zh-CN", "ko-KR", "ar")
-# 2018-01-01 .. 2025-12-31, in seconds since the epoch.
-_FIRST_DAY = 1_514_764_800
-_SPAN = 8 * 365 * 86_400
+# Publication instants fall in 2019-01-01 .. 2023-12-31 (seconds since the
+# epoch): less than five years, because bench/bench_scale.py copies articles
+# k × 5 years earlier and the copies must never share a day with the corpus.
+_FIRST_DAY = 1_546_300_800
+_STORY_DAYS = 3  # a story runs for up to three days
+_SPAN = (5 * 365 - _STORY_DAYS) * 86_400
 
 
 # -- stories: runs of consecutive articles about one event --------------------
@@ -354,7 +357,7 @@ def _make_core(rng, event, article_id):
     title = template.format_map(slots)
     title = title[0].upper() + title[1:]
     excerpt = " ".join(s.format_map(slots) for s in rng.sample(_SENTENCES, rng.randint(1, 3)))
-    epoch += rng.randrange(3 * 86_400)  # a story runs for up to three days
+    epoch += rng.randrange(_STORY_DAYS * 86_400)
     slug = _slug(title) if title.isascii() else _slug(topics[0])
     web_url, amp_url, cdn_url = _urls(provider, slug, epoch, article_id)
     images = rng.choices((0, 1, 2, 3, 4), (12, 55, 18, 10, 5))[0]
