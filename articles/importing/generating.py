@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import os
 import random
 import re
@@ -63,6 +64,19 @@ class CorpusStats:
     files: int
     bytes: int
     seconds: float
+
+
+class _Weighted:
+    """Values drawn with weights: ``rng.choices(values, weights)[0]``, without its set-up per call."""
+
+    def __init__(self, values, weights):
+        self.values = values
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def pick(self, rng):
+        # random.choices' own arithmetic, so the draws are the same.
+        cumulative = self.cumulative
+        return self.values[bisect.bisect(cumulative, rng.random() * cumulative[-1], 0, len(cumulative) - 1)]
 
 
 # -- vocabulary (fixed: it does not depend on the seed) -----------------------
@@ -234,11 +248,13 @@ _PEOPLE = ("Dana Okafor", "Luis Ferreira", "Mei Tanaka", "Amira Haddad", "Jonas 
 _ROLES = ("chief executive", "head of research", "a policy analyst", "an industry consultant",
           "a professor of engineering")
 
-_CATEGORIES = ("news", "technology", "science", "business", "politics", "health", "world",
-               "lifestyle")
-_CATEGORY_WEIGHTS = (60, 10, 8, 7, 5, 4, 3, 3)
-_TYPES = ("article", "video", "slideshow", "Article")
-_TYPE_WEIGHTS = (85, 8, 5, 2)
+_CATEGORIES = _Weighted(
+    ("news", "technology", "science", "business", "politics", "health", "world", "lifestyle"),
+    (60, 10, 8, 7, 5, 4, 3, 3),
+)
+_TYPES = _Weighted(("article", "video", "slideshow", "Article"), (85, 8, 5, 2))
+_IMAGE_COUNTS = _Weighted((0, 1, 2, 3, 4), (12, 55, 18, 10, 5))
+_RELATED_COUNTS = _Weighted((0, 1, 2, 3, 4, 5, 6), (20, 20, 20, 15, 12, 8, 5))
 _CAPTIONS = ("File photo", "The device on display", "A demonstration in the lab", "Handout",
              "Illustration", "Screenshot")
 _CREDITS = ("Getty Images", "Reuters", "AP Photo", "Courtesy of the company", "Handout")
@@ -254,8 +270,7 @@ _SPAN = (5 * 365 - _STORY_DAYS) * 86_400
 
 # -- stories: runs of consecutive articles about one event --------------------
 
-_STORY_SIZES = (1, 2, 3, 4, 6, 8, 12)
-_STORY_WEIGHTS = (40, 20, 14, 10, 8, 5, 3)
+_STORY_SIZES = _Weighted((1, 2, 3, 4, 6, 8, 12), (40, 20, 14, 10, 8, 5, 3))
 
 
 @functools.lru_cache(maxsize=4)
@@ -265,7 +280,7 @@ def _story_starts(seed, count):
     starts, index = [], 0
     while index < count:
         starts.append(index)
-        index += rng.choices(_STORY_SIZES, _STORY_WEIGHTS)[0]
+        index += _STORY_SIZES.pick(rng)
     return starts
 
 
@@ -360,7 +375,7 @@ def _make_core(rng, event, article_id):
     epoch += rng.randrange(_STORY_DAYS * 86_400)
     slug = _slug(title) if title.isascii() else _slug(topics[0])
     web_url, amp_url, cdn_url = _urls(provider, slug, epoch, article_id)
-    images = rng.choices((0, 1, 2, 3, 4), (12, 55, 18, 10, 5))[0]
+    images = _IMAGE_COUNTS.pick(rng)
     lead = _image(rng, provider, epoch, article_id, 0) if images else None
     return _Core(
         title=title,
@@ -369,7 +384,7 @@ def _make_core(rng, event, article_id):
         web_url=web_url,
         amp_url=amp_url,
         cdn_url=cdn_url,
-        type=rng.choices(_TYPES, _TYPE_WEIGHTS)[0],
+        type=_TYPES.pick(rng),
         quality=rng.randint(0, 100),
         provider=provider,
         topics=topics,
@@ -462,7 +477,7 @@ def article_file(seed: int, index: int, count: int) -> tuple[str, str]:
 
     out = ["---"]
     add = out.append
-    add(f"category: {_q(rng.choices(_CATEGORIES, _CATEGORY_WEIGHTS)[0])}")
+    add(f"category: {_q(_CATEGORIES.pick(rng))}")
     add(f"title: {_q(core.title)}")
     add(f"excerpt: {_q(core.excerpt)}")
     add(f"publishedDateTime: {core.date}")
@@ -521,7 +536,7 @@ def _related(seed, count, index, story, rng):
     """(core, full?) for each related item: same story first, then anything, then outside."""
     start, end = story
     items = []
-    for position in range(rng.choices((0, 1, 2, 3, 4, 5, 6), (20, 20, 20, 15, 12, 8, 5))[0]):
+    for position in range(_RELATED_COUNTS.pick(rng)):
         draw = rng.random()
         if draw < 0.55 and end - start > 1:
             other = rng.randrange(start, end - 1)
