@@ -1,6 +1,6 @@
 """Importer benchmark: how the import compares with the cheapest possible read.
 
-In one run, on a generated 10,000-file corpus (``gen_corpus.py --seed 1``):
+In one run, on a generated 10,000-file corpus (``manage.py generate_articles --seed 1``):
 
 * parse floor: read + split + ``yaml.CSafeLoader`` of every file, no database;
 * full import into an empty SQLite database;
@@ -151,7 +151,7 @@ def main():
     ]
 
     print("## Importer\n")
-    print(f"{n:,} files from `gen_corpus.py --count {n} --seed 1`; each time is a whole command "
+    print(f"{n:,} files from `generate_articles --count {n} --seed 1`; each time is a whole command "
           "(interpreter and Django start-up included), on SQLite.\n")
     print("| run | seconds | files/s | ratio |")
     print("|---|---:|---:|---|")

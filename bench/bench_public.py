@@ -1,7 +1,7 @@
 """Public-site benchmark: pages served by gunicorn against a trivial Django view, same run.
 
 Set-up, all in a temporary folder: a generated 10,000-file corpus
-(``gen_corpus.py --seed 1``, shared with the importer benchmark's cache)
+(``manage.py generate_articles --seed 1``, shared with the importer benchmark's cache)
 imported with ``manage.py import_articles`` into a fresh SQLite database.
 Then gunicorn (2 sync workers, DEBUG off, 127.0.0.1 only) is load-tested with
 wrk (or a small threaded Python client when wrk is missing):

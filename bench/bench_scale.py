@@ -6,7 +6,7 @@ leaves it out. Steps, in a throw-away database on the shared PostgreSQL
 (127.0.0.1:5432, dropped at the end):
 
 1. import the first ``--corpus - --new`` files of the generated corpus
-   (``gen_corpus.py --count 100000 --seed 1``) with ``import_articles`` into
+   (``manage.py generate_articles --count 100000 --seed 1``) with ``import_articles`` into
    the empty database: the import rate into an empty table;
 2. multiply those articles by bulk SQL until the table holds
    ``--target - --new`` rows: copy *k* of each article gets its own slug,
@@ -315,7 +315,7 @@ def main():
     import psycopg
 
     files = args.files.resolve() if args.files else corpus(args.corpus)
-    figures = {"source": f"`{args.files}`" if args.files else f"`gen_corpus.py --count {args.corpus} --seed 1`"}
+    figures = {"source": f"`{args.files}`" if args.files else f"`generate_articles --count {args.corpus} --seed 1`"}
     name = f"bench_scale_{uuid.uuid4().hex[:8]}"
     url = f"{PG_SERVER}/{name}"
     env = environment(url)

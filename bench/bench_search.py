@@ -1,6 +1,6 @@
 """Search benchmark: query times on SQLite and PostgreSQL, and the cost of the index.
 
-For each engine, on a generated corpus (``gen_corpus.py --seed 1``):
+For each engine, on a generated corpus (``manage.py generate_articles --seed 1``):
 
 * import it into an empty database with ``manage.py import_articles`` (the
   triggers index every article as it is written);
@@ -28,9 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import corpus
+
 ROOT = Path(__file__).resolve().parent.parent
-GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
-CORPORA = ROOT / "bench" / "out" / "corpora"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 # Every step is bounded: a stuck step fails the benchmark instead of hanging `make bench`.
 STEP_TIMEOUT = 45 * 60
@@ -45,18 +45,6 @@ QUERIES = {
 }
 REQUIRED = ["one word", "two words", "phrase", "no hit"]
 TARGET_MS = 50
-
-
-def corpus(count):
-    """A generated corpus, cached between runs (same count and seed, same bytes)."""
-    out = CORPORA / f"{count}"
-    if not (out / ".complete").exists():
-        subprocess.run(
-            [sys.executable, str(GEN), "--count", str(count), "--out", str(out), "--seed", "1"],
-            check=True, stdout=subprocess.DEVNULL, timeout=STEP_TIMEOUT,
-        )
-        (out / ".complete").touch()
-    return out
 
 
 def run(args, env, capture=False):
@@ -201,7 +189,7 @@ def report(count, repeat, results):
     labels = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     print("## Search\n")
     print(
-        f"{count:,} articles from `gen_corpus.py --count {count} --seed 1`, imported with "
+        f"{count:,} articles from `generate_articles --count {count} --seed 1`, imported with "
         "`manage.py import_articles` into an empty database per engine. One search is what the "
         "results page runs: `search(q)` over the live list rows, its count (which stops at "
         f"{cap}), then the first page of 20 with highlighted snippets. Each query runs once to "

@@ -19,9 +19,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from common import corpus as generated_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
 COUNT = 5000
 
 
@@ -69,9 +70,7 @@ def count(name, db, window, imported, built):
 def main():
     with tempfile.TemporaryDirectory(prefix="bench-stories-") as tmp:
         work = Path(tmp)
-        corpus = work / "corpus"
-        subprocess.run([sys.executable, str(GEN), "--count", str(COUNT), "--out", str(corpus), "--seed", "1"],
-                       check=True, stdout=subprocess.DEVNULL)
+        corpus = generated_corpus(COUNT)
         rows = measure("sample (fixtures/)", ROOT / "fixtures", work) + measure(f"generated, {COUNT:,}", corpus, work)
     print("## Stories\n")
     print("Grouping: related links, then headlines sharing ≥ 3 significant words and ≥ 2/3 of them, "

@@ -5,16 +5,16 @@ Field values are written as raw YAML text, so each test decides the quoting:
 text "yes"), ``parse_fields(quality='"38"')`` writes a quoted string.
 """
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from articles.importing.errors import ArticleFileError
+from articles.importing.generating import write_corpus
 from articles.importing.parsing import parse_article
+from tests.conftest import FIXTURES
 
-SAMPLE_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "sample"
+# The sample articles the site ships with (`make run` imports them): the tests
+# read nothing outside the repository.
+SAMPLE_DIR = FIXTURES
 SAMPLES = sorted(SAMPLE_DIR.glob("*.md"))
 
 # The smallest valid article: the four required fields.
@@ -65,29 +65,9 @@ def rejected_fields(kind, field, **fields):
     return rejected(front_matter(**fields), kind, field)
 
 
-GENERATOR = SAMPLE_DIR.parents[1] / "tools" / "gen_corpus.py"
-
-
 @pytest.fixture(scope="session")
 def generated_corpus(tmp_path_factory):
-    """150 files from the shared deterministic generator (all valid by construction)."""
-    if not GENERATOR.exists():
-        pytest.skip("shared/tools/gen_corpus.py is not available")
+    """150 files from the project's generator (``generate_articles``), sorted by name."""
     out = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [
-            sys.executable,
-            str(GENERATOR),
-            "--count",
-            "150",
-            "--out",
-            str(out),
-            "--seed",
-            "7",
-            "--jobs",
-            "1",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    write_corpus(out, 150, seed=7, jobs=1)
     return sorted(out.glob("*.md"))
