@@ -14,7 +14,8 @@ import pytest
 from articles.importing.errors import ArticleFileError
 from articles.importing.parsing import parse_article
 
-SAMPLE_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "sample"
+# The sample corpus ships with the project as its demo data.
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 SAMPLES = sorted(SAMPLE_DIR.glob("*.md"))
 
 # The smallest valid article: the four required fields.
