@@ -239,6 +239,11 @@ def compose_yaml(yaml_text: str, first_line: int = FIRST_YAML_LINE) -> MappingNo
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else _line_at(yaml_text, mark.index, first_line)
+        if "maximum nesting depth" in (error.problem or ""):
+            # libyaml 0.2.5 stops deep flow collections itself, ahead of our own event pass.
+            raise ArticleFileError(
+                "yaml_limits", f"front matter is nested more than {MAX_DEPTH} levels deep", line=line
+            ) from None
         raise ArticleFileError("yaml_syntax", _yaml_problem(error), line=line) from None
     except yaml.reader.ReaderError as error:
         character = error.character
