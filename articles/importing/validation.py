@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from ..dates import publication_problem
 from .data import ArticleData, ImageData, ProviderData, RelatedData
 from .errors import ArticleFileError
 from .frontmatter import (
@@ -291,7 +292,11 @@ def _bool(node, field):
 
 
 def _timestamp(node, field):
-    """An aware UTC datetime from a YAML timestamp or an ISO 8601 string."""
+    """An aware UTC datetime from a YAML timestamp or an ISO 8601 string.
+
+    Only a possible publication date is accepted (``articles.dates``): from
+    1900 to an hour from now.
+    """
     if node.__class__ is ScalarNode:
         tag = node.tag
         if tag == NULL_TAG:
@@ -303,6 +308,14 @@ def _timestamp(node, field):
             value = _parse_timestamp(node, field, text, yaml_form=tag == TIMESTAMP_TAG)
             if value.__class__ is dt.date:
                 value = dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
+            problem = publication_problem(value, dt.datetime.now(UTC))
+            if problem:
+                raise _Invalid(
+                    "invalid_value",
+                    field,
+                    f"{field} {problem}, got {utc_isoformat(value)}",
+                    node,
+                )
             return value
     raise _Invalid(
         "invalid_type",
