@@ -638,7 +638,9 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
                 form.cleaned_data["files"], user=request.user, origin="admin", on_file=files.append,
                 parallel=False,
             )
-            level = messages.WARNING if result.rejected else messages.SUCCESS
+            level = messages.ERROR if result.errors else (
+                messages.WARNING if result.rejected else messages.SUCCESS
+            )
             self.message_user(request, result.summary(), level)
         return self._page(
             request, "import.html", "Import article files",

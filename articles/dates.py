@@ -58,9 +58,9 @@ def showable(value):
 
 
 def shifted(value: datetime, delta: timedelta) -> datetime:
-    """``value + delta``, stopping at the showable range instead of overflowing."""
+    """``value + delta``, stopping at datetime's own ends instead of overflowing (for ranges)."""
     try:
-        return showable(value + delta)
+        return value + delta
     except OverflowError:
         edge = datetime.max if delta > timedelta(0) else datetime.min
-        return showable(edge.replace(tzinfo=value.tzinfo))
+        return edge.replace(tzinfo=value.tzinfo)
