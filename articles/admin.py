@@ -12,7 +12,9 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -29,7 +31,7 @@ from django.utils.text import capfirst
 
 from search.admin import FullTextSearchMixin
 
-from . import publishing, sharing
+from . import dates, publishing, sharing
 from .forms import DATETIME_OVERRIDES, ArticleAdminForm, ImportUploadForm, ShareLinkForm, step_form
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
@@ -221,6 +223,25 @@ class QualityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CalendarSafeChangeList(ChangeList):
+    """The changelist, answering a date drill-down it cannot compute as a bad filter.
+
+    Django computes the next year, month or day of ``?published_at__year=9999``
+    itself and overflows (a 500); any year outside ``dates.CALENDAR_YEARS``
+    now gets the admin's usual "invalid filter" redirect instead.
+    """
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            year = self.params.get(f"{self.date_hierarchy}__year")
+            if year is not None and not (year.isdigit() and int(year) in dates.CALENDAR_YEARS):
+                raise IncorrectLookupParameters(f"no date drill-down for the year {year!r}")
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 def date_drilldown(changelist):
     """The date hierarchy's links, computed from the calendar instead of scanning the table.
 
@@ -272,6 +293,9 @@ def date_drilldown(changelist):
     if bounds["first"] is None:
         return {"show": False}
     first, last = (timezone.localtime(bounds[k]).year for k in ("first", "last"))
+    # A stray date in the year 1 or 9999 must not list eight thousand empty years.
+    first = max(first, dates.EARLIEST.year)
+    last = min(last, timezone.localtime().year + 1)
     return {
         "show": True,
         "back": None,
@@ -413,7 +437,7 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         base = super().get_changelist(request, **kwargs)
 
-        class ArticleChangeList(base):
+        class ArticleChangeList(CalendarSafeChangeList, base):
             def date_drilldown(self):
                 return date_drilldown(self)
 

@@ -30,6 +30,16 @@ SHOWABLE_MIN = datetime.min.replace(tzinfo=UTC) + _MARGIN
 SHOWABLE_MAX = datetime.max.replace(tzinfo=UTC) - _MARGIN
 
 
+# Years a calendar page (the archive, the admin's date drill-down) may show:
+# four digits, as their URLs have, and a following year that exists, so the
+# year's bounds are valid instants in every time zone.
+CALENDAR_YEARS = range(1000, 9999)
+# Articles outside these instants are left out of calendar listings, so every
+# month they list falls in ``CALENDAR_YEARS``, in any time zone.
+CALENDAR_FIRST = datetime(1000, 1, 2, tzinfo=UTC)
+CALENDAR_LAST = datetime(9998, 12, 30, tzinfo=UTC)
+
+
 def publication_problem(value: datetime, now: datetime) -> str | None:
     """Why ``value`` cannot be an article's publication date at ``now``, or None."""
     if value < EARLIEST:

@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .fields import ShowableDateTimeField
+
 URL_MAX_LENGTH = 2048
 
 
@@ -117,7 +119,7 @@ class Article(models.Model):
     body = models.TextField(blank=True, help_text="Markdown source.")
     category = models.CharField(max_length=100, blank=True, null=True)
     type = models.CharField(max_length=50, default="article")
-    published_at = models.DateTimeField("published date")
+    published_at = ShowableDateTimeField("published date")
     web_url = models.CharField(
         "web URL", max_length=URL_MAX_LENGTH, unique=True,
         help_text="Canonical URL on the provider's site: the article's identity.",
@@ -139,13 +141,13 @@ class Article(models.Model):
 
     # Editorial state (the transitions live in articles/publishing.py).
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    go_live_at = models.DateTimeField("go-live time", blank=True, null=True)
-    expire_at = models.DateTimeField("expiry time", blank=True, null=True)
-    embargo_until = models.DateTimeField(blank=True, null=True)
+    go_live_at = ShowableDateTimeField("go-live time", blank=True, null=True)
+    expire_at = ShowableDateTimeField("expiry time", blank=True, null=True)
+    embargo_until = ShowableDateTimeField(blank=True, null=True)
     # Optimistic locking: every save through the workflow or admin bumps it.
     version = models.PositiveIntegerField(default=1, editable=False)
     # The "updated" date readers see: a correction sets it, ordinary saves don't.
-    modified_at = models.DateTimeField("modified date", blank=True, null=True, editable=False)
+    modified_at = ShowableDateTimeField("modified date", blank=True, null=True, editable=False)
 
     # Bookkeeping.
     source_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -281,7 +283,7 @@ class Related(models.Model):
     title = models.CharField(max_length=1000)
     web_url = models.CharField("web URL", max_length=URL_MAX_LENGTH, db_index=True)
     excerpt = models.TextField(blank=True)
-    published_at = models.DateTimeField(blank=True, null=True)
+    published_at = ShowableDateTimeField(blank=True, null=True)
     provider_name = models.CharField(max_length=200, blank=True, null=True)
     provider_domain = models.CharField(max_length=253, blank=True, null=True)
     # The whole normalised item in the file's own keys (images, unknown keys...),
@@ -359,7 +361,7 @@ class Transition(models.Model):
     user = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = ShowableDateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
     class Meta:
@@ -380,7 +382,7 @@ class Correction(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     note = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = ShowableDateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -404,8 +406,8 @@ class ShareLink(models.Model):
     created_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(blank=True, null=True)
+    expires_at = ShowableDateTimeField()
+    revoked_at = ShowableDateTimeField(blank=True, null=True)
     revoked_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
