@@ -27,6 +27,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..dates import publication_problem
+from ..topic_names import topic_key, topic_name, topic_name_problem
 from .data import ArticleData, ImageData, ProviderData, RelatedData
 from .errors import ArticleFileError
 from .frontmatter import (
@@ -176,7 +177,7 @@ def _related(node, field):
 
 
 def _topics(node, field):
-    """Trimmed, whitespace-collapsed, de-duplicated by ``casefold`` (first spelling wins)."""
+    """Named and de-duplicated by ``articles.topic_names`` (first spelling wins)."""
     items = _sequence(node, field)
     if items is None:
         return None
@@ -186,10 +187,13 @@ def _topics(node, field):
         text = _text(item, field, index)
         if text is None:
             continue
-        topic = " ".join(text.split())
-        if len(topic) > 100:
-            _too_long(f"{field}[{index}]", topic, 100, item)
-        identity = topic.casefold()
+        topic = topic_name(text)
+        problem = topic_name_problem(topic)
+        if problem:
+            raise _Invalid(
+                "invalid_value", f"{field}[{index}]", f"{field}[{index}]: {problem}", item
+            )
+        identity = topic_key(topic)
         if identity not in seen:
             seen.add(identity)
             topics.append(topic)
