@@ -1,4 +1,4 @@
-"""Site-wide middleware: request log lines, Content-Security-Policy, and a friendly 503.
+"""Site-wide middleware: request log lines, Content-Security-Policy, control characters, a friendly 503.
 
 Every app server is interchangeable behind the load balancer, so none of
 these keep state of their own.
@@ -6,11 +6,13 @@ these keep state of their own.
 
 import functools
 import logging
+import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
 from django.urls import reverse
 
@@ -112,3 +114,33 @@ class RequestLogMiddleware:
                    "duration_ms": took_ms},
         )
         return response
+
+
+# C0 controls and DEL: no slug, category, token or admin id contains one.
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ControlCharacterMiddleware:
+    """404 for a path with a control character, 400 for a query string with a NUL.
+
+    PostgreSQL refuses NUL in any text it is sent, so ``/articles/%00/``
+    (or ``?topic=%00``) reached the database from whatever view matched and
+    failed there: an anonymous 500 with a traceback. Refusing them once here
+    covers every URL pattern, today's and future ones. Other control
+    characters in a query string are left to the forms, which search or
+    validate them harmlessly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _CONTROL_IN_PATH.search(request.path_info):
+            raise Http404("No such page.")
+        query = request.META.get("QUERY_STRING", "")
+        if ("%00" in query or "\x00" in query) and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("A query parameter contains a NUL character.")
+        return self.get_response(request)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_adding_a_name_that_differs_only_in_spacing_and_case_reuses_the_topic(make_article):
-    article = make_article(topics=["Computer Vision"])
+    make_article(topics=["Computer Vision"])
     other = make_article()
 
     other.topics.add("computer  vision", " COMPUTER\tVISION ")
