@@ -10,9 +10,8 @@ import re
 import time
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.template import loader
 from django.urls import reverse
 
@@ -121,14 +120,14 @@ _CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class ControlCharacterMiddleware:
-    """404 for a path with a control character, 400 for a query string with a NUL.
+    """404 for a path with a control character; NUL characters dropped from the query string.
 
     PostgreSQL refuses NUL in any text it is sent, so ``/articles/%00/``
     (or ``?topic=%00``) reached the database from whatever view matched and
-    failed there: an anonymous 500 with a traceback. Refusing them once here
-    covers every URL pattern, today's and future ones. Other control
-    characters in a query string are left to the forms, which search or
-    validate them harmlessly.
+    failed there: an anonymous 500 with a traceback. Handling them once here
+    covers every URL pattern and parameter, today's and future ones. Other
+    control characters in a query string are left to the forms, which
+    search or validate them harmlessly.
     """
 
     def __init__(self, get_response):
@@ -138,9 +137,12 @@ class ControlCharacterMiddleware:
         if _CONTROL_IN_PATH.search(request.path_info):
             raise Http404("No such page.")
         query = request.META.get("QUERY_STRING", "")
-        if ("%00" in query or "\x00" in query) and any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        ):
-            raise BadRequest("A query parameter contains a NUL character.")
+        if "%00" in query or "\x00" in query:
+            # No parameter means anything with a NUL in it: drop the character, so
+            # search and the admin's filters answer as for the rest of the text.
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
         return self.get_response(request)
