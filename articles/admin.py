@@ -12,7 +12,9 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -27,9 +29,10 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
+from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
 from search.admin import FullTextSearchMixin
 
-from . import publishing, sharing
+from . import dates, publishing, sharing
 from .forms import DATETIME_OVERRIDES, ArticleAdminForm, ImportUploadForm, ShareLinkForm, step_form
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
@@ -176,16 +179,17 @@ class TopicFilter(admin.SimpleListFilter):
                 .values_list("pk", "name")[: self.SHOWN]
             )
             cache.set("admin:article-topics", choices, FILTER_CHOICES_SECONDS)
-        chosen = self.value()
-        if chosen and chosen.isdigit() and all(str(pk) != chosen for pk, _ in choices):
+        chosen = parse_id(self.value())
+        if chosen is not None and all(pk != chosen for pk, _ in choices):
             choices = [*choices, *Topic.objects.filter(pk=chosen).values_list("pk", "name")]
         return [(str(pk), name) for pk, name in choices]
 
     def queryset(self, request, queryset):
         if self.value():
-            if not self.value().isdigit():
+            chosen = parse_id(self.value())
+            if chosen is None:
                 return queryset.none()
-            return queryset.filter(tagged_topics__tag_id=self.value())
+            return queryset.filter(tagged_topics__tag_id=chosen)
         return queryset
 
 
@@ -219,6 +223,25 @@ class QualityFilter(admin.SimpleListFilter):
         if self.value() in self.RANGES:
             return queryset.filter(quality__range=self.RANGES[self.value()])
         return queryset
+
+
+class CalendarSafeChangeList(ChangeList):
+    """The changelist, answering a date drill-down it cannot compute as a bad filter.
+
+    Django computes the next year, month or day of ``?published_at__year=9999``
+    itself and overflows (a 500); any year outside ``dates.CALENDAR_YEARS``
+    now gets the admin's usual "invalid filter" redirect instead.
+    """
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            year = self.params.get(f"{self.date_hierarchy}__year")
+            if year is not None and parse_id(year) not in dates.CALENDAR_YEARS:
+                raise IncorrectLookupParameters(f"no date drill-down for the year {year!r}")
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 def date_drilldown(changelist):
@@ -272,6 +295,9 @@ def date_drilldown(changelist):
     if bounds["first"] is None:
         return {"show": False}
     first, last = (timezone.localtime(bounds[k]).year for k in ("first", "last"))
+    # A stray date in the year 1 or 9999 must not list eight thousand empty years.
+    first = max(first, dates.EARLIEST.year)
+    last = min(last, timezone.localtime().year + 1)
     return {
         "show": True,
         "back": None,
@@ -348,7 +374,7 @@ class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",
@@ -356,7 +382,7 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
     ]
     list_filter = [
         "status", VisibilityFilter, "provider", CategoryFilter, TypeFilter, TopicFilter,
-        HasImagesFilter, QualityFilter, "published_at",
+        HasImagesFilter, QualityFilter, ("published_at", InstantFieldListFilter),
     ]
     list_select_related = ["provider"]
     list_per_page = 100
@@ -413,7 +439,7 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         base = super().get_changelist(request, **kwargs)
 
-        class ArticleChangeList(base):
+        class ArticleChangeList(CalendarSafeChangeList, base):
             def date_drilldown(self):
                 return date_drilldown(self)
 
@@ -601,7 +627,8 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
         share_url = reverse("admin:articles_article_share", args=[article.pk])
         form = ShareLinkForm(request.POST if "create" in request.POST else None)
         if "revoke" in request.POST:
-            link = article.share_links.filter(pk=request.POST["revoke"]).first()
+            link_id = parse_id(request.POST["revoke"])
+            link = None if link_id is None else article.share_links.filter(pk=link_id).first()
             if link is not None:
                 sharing.revoke_link(link, by=request.user)
                 self.message_user(request, "The link was revoked; it no longer opens the article.")
@@ -638,7 +665,9 @@ class ArticleAdmin(FullTextSearchMixin, admin.ModelAdmin):
                 form.cleaned_data["files"], user=request.user, origin="admin", on_file=files.append,
                 parallel=False,
             )
-            level = messages.WARNING if result.rejected else messages.SUCCESS
+            level = messages.ERROR if result.errors else (
+                messages.WARNING if result.rejected else messages.SUCCESS
+            )
             self.message_user(request, result.summary(), level)
         return self._page(
             request, "import.html", "Import article files",
@@ -760,9 +789,9 @@ def _seen_versions(request):
     """``{article id: version}`` from the list page the user acted on."""
     versions = {}
     for value in request.POST.getlist("_seen_version"):
-        pk, _, version = value.partition(":")
-        if pk.isdigit() and version.isdigit():
-            versions[int(pk)] = int(version)
+        pk, _, version = (parse_id(part) for part in value.partition(":"))
+        if pk is not None and version is not None:
+            versions[pk] = version
     return versions
 
 
@@ -785,7 +814,7 @@ def _json_block(value):
 # --- the audit trail and the rest ------------------------------------------------------------
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     """Records written by the workflow or the importer: viewed here, never edited."""
 
     def has_add_permission(self, request):
@@ -801,7 +830,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdmin):
     list_display = ["at", "article_link", "action", "from_status", "to_status", "user", "note"]
-    list_filter = ["action", "to_status", "from_status", "user", "at"]
+    list_filter = ["action", "to_status", "from_status", "user", ("at", InstantFieldListFilter)]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "note"]
     paginator = CappedCountPaginator
@@ -848,7 +877,7 @@ class ShareLinkAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 

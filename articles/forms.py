@@ -14,10 +14,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import publishing
+from . import dates, publishing
 from .importing.loader import ARTICLE_SUFFIXES, MAX_FILE_BYTES, Source
 from .importing.validation import url_problem
 from .models import Article
+from .topic_names import topic_name_problem
 
 # An upload is read in memory: keep it to what a desk uploads by hand.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -78,6 +79,26 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         if "topics" in self.fields:
             self.fields["topics"].label = "Topics"  # the tag manager's own label is "Tags"
+
+    def clean_topics(self):
+        names = self.cleaned_data.get("topics") or []
+        for name in names:
+            problem = topic_name_problem(name)
+            if problem:
+                raise ValidationError(f"{problem[0].upper()}{problem[1:]}.", code="invalid_topic")
+        return names
+
+    def clean_published_at(self):
+        # The importer's rule (articles.dates): typed by hand, a far date is as
+        # wrong as in a file, and would pin the article on top of every list.
+        value = self.cleaned_data["published_at"]
+        if value is not None:
+            problem = dates.publication_problem(value, timezone.now())
+            if problem:
+                raise ValidationError(
+                    f"The publication date {problem}.", code="date_out_of_range"
+                )
+        return value
 
     # Links are only ever http(s), whoever typed them (the format's own rule).
     def clean_web_url(self):

@@ -7,28 +7,51 @@ starts from it.
 
 import hashlib
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
+from taggit.utils import require_instance_manager
+
+from .fields import ShowableDateTimeField
+from .topic_names import topic_key, topic_name, topic_name_problem
 
 URL_MAX_LENGTH = 2048
 
 
 class Topic(TagBase):
-    """A subject tag. Identity is ``key``, the case-folded name (``AI`` == ``ai``)."""
+    """A subject tag. Identity is ``key``, the case-folded name (``AI`` == ``ai``).
+
+    The rule is ``articles.topic_names``; every way of writing a topic applies it.
+    """
 
     key = models.CharField(max_length=100, unique=True, editable=False)
 
     class Meta:
         ordering = ["name"]
 
+    def clean(self):
+        super().clean()
+        self.name = topic_name(self.name or "")
+        problem = topic_name_problem(self.name)
+        if problem:
+            raise ValidationError({"name": ValidationError(problem, code="invalid_topic")})
+        same = Topic.objects.filter(key=topic_key(self.name)).exclude(pk=self.pk).first()
+        if same is not None:
+            raise ValidationError({"name": ValidationError(
+                f"This is the topic “{same.name}”: names that differ only in case or "
+                "spacing are one topic.",
+                code="duplicate_topic",
+            )})
+
     def save(self, *args, **kwargs):
-        self.key = self.key_for(self.name)
+        self.name = topic_name(self.name)
+        self.key = topic_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -36,7 +59,48 @@ class Topic(TagBase):
 
     @staticmethod
     def key_for(name):
-        return " ".join(name.split()).casefold()
+        return topic_key(name)
+
+
+class TopicManager(_TaggableManager):
+    """taggit's tag manager, finding topics by ``Topic.key`` rather than by exact name.
+
+    taggit looks a string up by ``name`` (``iexact`` at best) and creates a tag
+    when that misses, so ``topics.add("computer  vision")`` beside an existing
+    "Computer Vision" tried to insert a second row with the same key: an
+    IntegrityError, and a 500 in the admin. Here strings are matched and
+    created by key, so they resolve to the existing topic.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        model = self.through.tag_model()
+        manager = model._default_manager.using(router.db_for_write(self.through, instance=self.instance))
+        keys = [topic_key(tag) for tag in tags if isinstance(tag, str)]
+        found = {topic.key: topic for topic in manager.filter(key__in=keys, **tag_kwargs)}
+        topics = []
+        for tag in tags:
+            if isinstance(tag, str):
+                problem = topic_name_problem(tag)
+                if problem:
+                    raise ValueError(f"{problem}: {tag[:60]!r}")
+                key = topic_key(tag)
+                if key not in found:
+                    found[key], _ = manager.get_or_create(
+                        key=key, defaults={"name": topic_name(tag)}, **tag_kwargs
+                    )
+                tag = found[key]
+            elif not isinstance(tag, model):
+                raise ValueError(f"Cannot add {tag!r} ({type(tag)}). Expected {model} or str.")
+            if tag not in topics:
+                topics.append(tag)
+        return topics
+
+    @require_instance_manager
+    def remove(self, *tags):
+        # taggit removes by exact name; find the stored names by key first.
+        keys = [topic_key(tag) if isinstance(tag, str) else tag.key for tag in tags]
+        names = self.through.tag_model()._default_manager.filter(key__in=keys).values_list("name", flat=True)
+        return super().remove(*names)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -117,7 +181,7 @@ class Article(models.Model):
     body = models.TextField(blank=True, help_text="Markdown source.")
     category = models.CharField(max_length=100, blank=True, null=True)
     type = models.CharField(max_length=50, default="article")
-    published_at = models.DateTimeField("published date")
+    published_at = ShowableDateTimeField("published date")
     web_url = models.CharField(
         "web URL", max_length=URL_MAX_LENGTH, unique=True,
         help_text="Canonical URL on the provider's site: the article's identity.",
@@ -130,7 +194,7 @@ class Article(models.Model):
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"
     )
-    topics = TaggableManager("topics", through=TaggedArticle, blank=True)
+    topics = TaggableManager("topics", through=TaggedArticle, blank=True, manager=TopicManager)
     # Opaque upstream token: stored verbatim, never decoded, logged or rendered.
     secured = models.TextField(blank=True, null=True)
     # Keys the format does not define, kept so nothing upstream sends is lost.
@@ -139,13 +203,13 @@ class Article(models.Model):
 
     # Editorial state (the transitions live in articles/publishing.py).
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    go_live_at = models.DateTimeField("go-live time", blank=True, null=True)
-    expire_at = models.DateTimeField("expiry time", blank=True, null=True)
-    embargo_until = models.DateTimeField(blank=True, null=True)
+    go_live_at = ShowableDateTimeField("go-live time", blank=True, null=True)
+    expire_at = ShowableDateTimeField("expiry time", blank=True, null=True)
+    embargo_until = ShowableDateTimeField(blank=True, null=True)
     # Optimistic locking: every save through the workflow or admin bumps it.
     version = models.PositiveIntegerField(default=1, editable=False)
     # The "updated" date readers see: a correction sets it, ordinary saves don't.
-    modified_at = models.DateTimeField("modified date", blank=True, null=True, editable=False)
+    modified_at = ShowableDateTimeField("modified date", blank=True, null=True, editable=False)
 
     # Bookkeeping.
     source_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -281,7 +345,7 @@ class Related(models.Model):
     title = models.CharField(max_length=1000)
     web_url = models.CharField("web URL", max_length=URL_MAX_LENGTH, db_index=True)
     excerpt = models.TextField(blank=True)
-    published_at = models.DateTimeField(blank=True, null=True)
+    published_at = ShowableDateTimeField(blank=True, null=True)
     provider_name = models.CharField(max_length=200, blank=True, null=True)
     provider_domain = models.CharField(max_length=253, blank=True, null=True)
     # The whole normalised item in the file's own keys (images, unknown keys...),
@@ -359,7 +423,7 @@ class Transition(models.Model):
     user = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = ShowableDateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
     class Meta:
@@ -380,7 +444,7 @@ class Correction(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     note = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = ShowableDateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -404,8 +468,8 @@ class ShareLink(models.Model):
     created_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(blank=True, null=True)
+    expires_at = ShowableDateTimeField()
+    revoked_at = ShowableDateTimeField(blank=True, null=True)
     revoked_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

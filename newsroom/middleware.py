@@ -1,4 +1,4 @@
-"""Site-wide middleware: request log lines, Content-Security-Policy, and a friendly 503.
+"""Site-wide middleware: request log lines, Content-Security-Policy, control characters, a friendly 503.
 
 Every app server is interchangeable behind the load balancer, so none of
 these keep state of their own.
@@ -6,11 +6,12 @@ these keep state of their own.
 
 import functools
 import logging
+import re
 import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.template import loader
 from django.urls import reverse
 
@@ -112,3 +113,36 @@ class RequestLogMiddleware:
                    "duration_ms": took_ms},
         )
         return response
+
+
+# C0 controls and DEL: no slug, category, token or admin id contains one.
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ControlCharacterMiddleware:
+    """404 for a path with a control character; NUL characters dropped from the query string.
+
+    PostgreSQL refuses NUL in any text it is sent, so ``/articles/%00/``
+    (or ``?topic=%00``) reached the database from whatever view matched and
+    failed there: an anonymous 500 with a traceback. Handling them once here
+    covers every URL pattern and parameter, today's and future ones. Other
+    control characters in a query string are left to the forms, which
+    search or validate them harmlessly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _CONTROL_IN_PATH.search(request.path_info):
+            raise Http404("No such page.")
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            # No parameter means anything with a NUL in it: drop the character, so
+            # search and the admin's filters answer as for the rest of the text.
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

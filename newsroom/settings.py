@@ -45,6 +45,8 @@ MIDDLEWARE = [
     # One JSON line per request, and the Content-Security-Policy header.
     "newsroom.middleware.RequestLogMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    # A NUL or control character in the URL is a 404 (or 400) here, never a database error.
+    "newsroom.middleware.ControlCharacterMiddleware",
     # Static files straight from the app, compressed, before any other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public GETs read from the replica, when there is one.

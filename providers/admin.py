@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from articles import publishing
 from articles.caching import invalidate_public_pages
 from articles.models import Article
+from newsroom.staff_input import CheckedSelectionMixin
 
 from . import health
 from .models import Provider, ProviderAlias
@@ -74,7 +75,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "domain", "article_count", "last_import", "articles_24h", "articles_7d", "quiet"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["domain"]}

@@ -1,7 +1,11 @@
 """The public search form: the query and the filters, labelled for every reader."""
 
-from django import forms
+import datetime
 
+from django import forms
+from django.utils import timezone
+
+from articles.dates import shifted, showable
 from articles.models import Topic
 from providers.models import Provider
 
@@ -36,10 +40,19 @@ class SearchForm(forms.Form):
     def filters(self):
         """The chosen filters as ``Article`` lookups."""
         data = self.cleaned_data
+        after, before = data.get("published_after"), data.get("published_before")
         lookups = {
             "topics": data.get("topic"),
             "provider": data.get("provider"),
-            "published_at__date__gte": data.get("published_after"),
-            "published_at__date__lte": data.get("published_before"),
+            # Instants rather than ``__date``: the index on the date serves them, and
+            # the database never converts a stored date (whatever it is) to local time.
+            "published_at__gte": after and _midnight(after),
+            "published_at__lt": before and _midnight(before, days=1),
         }
         return {key: value for key, value in lookups.items() if value is not None}
+
+
+def _midnight(day, days=0):
+    """The start of ``day`` (plus ``days``) in the site's time zone, kept within what can be stored."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return showable(shifted(start, datetime.timedelta(days=days)))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.caching import invalidate_public_pages
+from newsroom.staff_input import CheckedSelectionMixin
 
 from . import building
 from .models import Membership, Story
@@ -39,7 +40,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["title", "article_count", "first_published", "merged_into", "view_on_site_link"]
     list_filter = [("merged_into", admin.EmptyFieldListFilter)]
     search_fields = ["title", "slug"]
@@ -86,7 +87,7 @@ class StoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["article", "story", "pinned", "published"]
     list_filter = ["pinned", ("story", admin.EmptyFieldListFilter)]
     list_select_related = ["article", "story"]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from articles.caching import invalidate_public_pages
+from articles.dates import shifted
 from articles.models import Article, Related
 
 from . import grouping
@@ -74,8 +75,9 @@ def assign_stories(web_urls):
 
 def _assign_slice(new):
     """``assign_stories`` for new articles {id: published_at} close together in time."""
-    lo = min(new.values()) - grouping.WINDOW
-    hi = max(new.values()) + grouping.WINDOW
+    # Saturating: a stored date near the year 1 or 9999 must not overflow the window.
+    lo = shifted(min(new.values()), -grouping.WINDOW)
+    hi = shifted(max(new.values()), grouping.WINDOW)
     with transaction.atomic():
         nearby = Article.objects.filter(published_at__range=(lo, hi))
         items = [grouping.Item(*row) for row in nearby.values_list("id", "published_at", "title")]

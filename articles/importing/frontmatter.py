@@ -8,10 +8,11 @@ decided in ``validation``.
 
 YAML is read in three passes, each cheap and each guarding the next:
 
-1. libyaml's event stream, for the nesting depth, the node count and explicit
-   tags. libyaml's composer recurses in C and kills the whole process with a
-   segmentation fault on very deep nesting, so nothing is composed before this
-   pass has seen the depth stay within the limit.
+1. libyaml's event stream, for the nesting depth, the node count, explicit
+   tags and escaped NUL characters. libyaml's composer recurses in C and
+   kills the whole process with a segmentation fault on very deep nesting, so
+   nothing is composed before this pass has seen the depth stay within the
+   limit.
 2. libyaml's composer, for the node graph (anchors and aliases shared).
 3. One walk over the graph, memoised per node, that counts nodes and depth as
    if aliases were expanded (without expanding them), rejects duplicate keys
@@ -294,6 +295,18 @@ def _check_events(loader, yaml_text, first_line):
             if event.tag is not None and event.tag not in _SCALAR_TAGS:
                 _event_error(
                     yaml_text, first_line, event, "yaml_forbidden_tag", _tag_problem(event)
+                )
+            if "\x00" in event.value:
+                # A raw NUL was refused with the file's text; an escape ("\0",
+                # "\x00", "\u0000") makes the same character, which PostgreSQL
+                # cannot store in any text or JSON column. Keys and unknown
+                # keys' values count too: they are stored in ``extra``.
+                _event_error(
+                    yaml_text,
+                    first_line,
+                    event,
+                    "nul_byte",
+                    "a quoted string contains an escaped NUL character (U+0000)",
                 )
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             nodes += 1

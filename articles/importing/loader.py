@@ -18,6 +18,7 @@ admin upload call ``import_paths`` / ``import_sources`` and present the result.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +44,8 @@ from .errors import ArticleFileError
 from .frontmatter import MAX_FILE_SIZE, too_large_error
 from .parsing import parse_article, provider_domain_hint, read_file_bytes
 from .serialize import related_to_mapping
+
+logger = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
 MAX_FILE_BYTES = MAX_FILE_SIZE  # one limit for every reader: the parser's
@@ -134,6 +137,9 @@ class ImportResult:
     seconds: float = 0.0
     dry_run: bool = False
     rejections: list[ArticleFileError] = field(default_factory=list)
+    # Steps after the per-file writes that failed (linking, stories, recording
+    # the run): the files were imported, but the run did not end cleanly.
+    errors: list[str] = field(default_factory=list)
 
     @property
     def files_per_second(self):
@@ -145,12 +151,18 @@ class ImportResult:
         if outcome.error is not None:
             self.rejections.append(outcome.error)
 
+    @property
+    def ok(self):
+        """Every file imported and every step after the writes done."""
+        return not (self.rejected or self.errors)
+
     def summary(self):
         verb = "would be " if self.dry_run else ""
+        failed = f"; {len(self.errors)} step(s) after the writes failed" if self.errors else ""
         return (
             f"{self.seen} files: {verb}{self.created} created, {verb}{self.updated} updated, "
             f"{self.unchanged} unchanged, {self.rejected} rejected "
-            f"in {self.seconds:.2f}s ({self.files_per_second:.0f} files/s)"
+            f"in {self.seconds:.2f}s ({self.files_per_second:.0f} files/s){failed}"
         )
 
 
@@ -199,20 +211,34 @@ def import_sources(
                 on_file(outcome)
         # Parsing is over: let the workers' memory go before the finishing queries.
         importer.close()
-        importer.finish()
+        # The files are written and committed: a failing step after them is
+        # reported, never allowed to turn the run into a crash.
+        result.errors.extend(importer.finish())
     finally:
         importer.close()
     result.seconds = time.monotonic() - started
     if not dry_run:
-        _record_run(run, result)
+        _step(result.errors, "recording the run", _record_run, run, result)
     return result
+
+
+def _step(errors, name, function, *args):
+    """Run one step after the writes; on any failure, log it and add a line to ``errors``."""
+    try:
+        function(*args)
+    except Exception as error:  # whatever it is, the imported files stay imported
+        logger.exception("import: %s failed", name)
+        errors.append(f"{name} failed: {error.__class__.__name__}: {error}")
 
 
 def _record_run(run, result):
     run.finished_at = timezone.now()
     for name in ("seen", "created", "updated", "unchanged", "rejected"):
         setattr(run, name, getattr(result, name))
-    run.rejections = [e.as_dict() for e in result.rejections[:MAX_STORED_REJECTIONS]]
+    run.rejections = [e.as_dict() for e in result.rejections[:MAX_STORED_REJECTIONS]] + [
+        {"path": "", "kind": "step_failed", "field": "", "message": message}
+        for message in result.errors
+    ]
     run.save()
 
 
@@ -353,13 +379,22 @@ class _ChunkImporter:
         ]
 
     def finish(self):
-        """Link related items of earlier imports to the articles this run created."""
+        """Link related items to this run's new articles and group them into stories.
+
+        Returns a message per step that failed; each step runs whatever the
+        others did.
+        """
+        errors = []
         if self.dry_run or not self.new_urls:
-            return
+            return errors
+        _step(errors, "linking related items", self._resolve_related)
+        _step(errors, "grouping stories", assign_stories, self.new_urls)
+        _step(errors, "refreshing cached pages", invalidate_public_pages)
+        return errors
+
+    def _resolve_related(self):
         for urls in _chunks(self.new_urls, 500):
             resolve_related(urls)
-        assign_stories(self.new_urls)
-        invalidate_public_pages()
 
 
 def resolve_related(web_urls):

@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from ..dates import publication_problem
+from ..topic_names import topic_key, topic_name, topic_name_problem
 from .data import ArticleData, ImageData, ProviderData, RelatedData
 from .errors import ArticleFileError
 from .frontmatter import (
@@ -175,7 +177,7 @@ def _related(node, field):
 
 
 def _topics(node, field):
-    """Trimmed, whitespace-collapsed, de-duplicated by ``casefold`` (first spelling wins)."""
+    """Named and de-duplicated by ``articles.topic_names`` (first spelling wins)."""
     items = _sequence(node, field)
     if items is None:
         return None
@@ -185,10 +187,13 @@ def _topics(node, field):
         text = _text(item, field, index)
         if text is None:
             continue
-        topic = " ".join(text.split())
-        if len(topic) > 100:
-            _too_long(f"{field}[{index}]", topic, 100, item)
-        identity = topic.casefold()
+        topic = topic_name(text)
+        problem = topic_name_problem(topic)
+        if problem:
+            raise _Invalid(
+                "invalid_value", f"{field}[{index}]", f"{field}[{index}]: {problem}", item
+            )
+        identity = topic_key(topic)
         if identity not in seen:
             seen.add(identity)
             topics.append(topic)
@@ -291,7 +296,11 @@ def _bool(node, field):
 
 
 def _timestamp(node, field):
-    """An aware UTC datetime from a YAML timestamp or an ISO 8601 string."""
+    """An aware UTC datetime from a YAML timestamp or an ISO 8601 string.
+
+    Only a possible publication date is accepted (``articles.dates``): from
+    1900 to an hour from now.
+    """
     if node.__class__ is ScalarNode:
         tag = node.tag
         if tag == NULL_TAG:
@@ -303,6 +312,14 @@ def _timestamp(node, field):
             value = _parse_timestamp(node, field, text, yaml_form=tag == TIMESTAMP_TAG)
             if value.__class__ is dt.date:
                 value = dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
+            problem = publication_problem(value, dt.datetime.now(UTC))
+            if problem:
+                raise _Invalid(
+                    "invalid_value",
+                    field,
+                    f"{field} {problem}, got {utc_isoformat(value)}",
+                    node,
+                )
             return value
     raise _Invalid(
         "invalid_type",

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from articles import dates
 from articles.models import Article
 
 from .base import PublicSiteMixin
@@ -20,7 +21,11 @@ class ArchiveIndexView(PublicSiteMixin, TemplateView):
     lists_articles = False
 
     def get_context_data(self, **kwargs):
-        months = Article.objects.live().dates("published_at", "month", order="DESC")
+        months = (
+            Article.objects.live()
+            .filter(published_at__range=(dates.CALENDAR_FIRST, dates.CALENDAR_LAST))
+            .dates("published_at", "month", order="DESC")
+        )
         years = {}
         for month in months:
             years.setdefault(month.year, []).append(month)
@@ -33,7 +38,7 @@ class YearArchiveView(PublicSiteMixin, ListView):
 
     def date_range(self):
         year = int(self.kwargs["year"])
-        if not 1 <= year <= 9998:
+        if year not in dates.CALENDAR_YEARS:
             raise Http404("No such year.")
         zone = timezone.get_current_timezone()
         return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
@@ -59,7 +64,7 @@ class YearArchiveView(PublicSiteMixin, ListView):
 class MonthArchiveView(YearArchiveView):
     def date_range(self):
         year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
-        if not (1 <= year <= 9998 and 1 <= month <= 12):
+        if not (year in dates.CALENDAR_YEARS and 1 <= month <= 12):
             raise Http404("No such month.")
         zone = timezone.get_current_timezone()
         start = datetime(year, month, 1, tzinfo=zone)

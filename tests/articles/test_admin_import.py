@@ -137,3 +137,34 @@ def test_editors_may_not_import(client, db):
 
     assert client.get(URL).status_code == 403
     assert URL not in client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+
+def test_an_extreme_date_is_rejected_and_the_upload_still_answers(publisher_client):
+    far = upload("far.md", article_text(publishedDateTime="9999-12-31T23:59:59Z"))
+    early = upload("early.md", article_text(publishedDateTime="0001-01-01"))
+
+    response = publisher_client.post(URL, {"files": [far, early]})
+
+    assert response.status_code == 200
+    assert response.context["result"].rejected == 2
+    assert "publishedDateTime" in response.content.decode()
+    assert not Article.objects.exists()
+    assert ImportRun.objects.get().rejected == 2
+
+
+def test_a_step_failing_after_the_writes_is_shown_instead_of_a_server_error(
+    publisher_client, monkeypatch
+):
+    def broken(web_urls):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr("articles.importing.loader.assign_stories", broken)
+    good = upload("good.md", article_text(title="Written before the failure"))
+
+    response = publisher_client.post(URL, {"files": [good]})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "did not finish cleanly" in page and "grouping stories failed" in page
+    assert Article.objects.get().title == "Written before the failure"
+    assert ImportRun.objects.get().created == 1

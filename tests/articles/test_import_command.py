@@ -85,3 +85,36 @@ def test_verbosity_2_lists_every_file(write_article):
     _, out, _ = run("-v", "2", str(path))
 
     assert f"{path}: unchanged" in out
+
+
+def test_a_step_failing_after_the_writes_is_reported_recorded_and_exits_1(write_article, monkeypatch):
+    """The files stay imported; the run is recorded with the failure instead of crashing."""
+    from articles.models import ImportRun
+
+    def broken(web_urls):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr("articles.importing.loader.assign_stories", broken)
+
+    code, out, err = run(str(write_article()))
+
+    assert code == 1
+    assert "grouping stories failed: OverflowError: date value out of range" in err
+    assert "1 created" in out
+    assert Article.objects.count() == 1
+    run_row = ImportRun.objects.get()
+    assert run_row.created == 1
+    assert [r["kind"] for r in run_row.rejections] == ["step_failed"]
+
+
+def test_failing_to_record_the_run_is_reported_not_raised(write_article, monkeypatch):
+    def broken(run, result):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("articles.importing.loader._record_run", broken)
+
+    code, out, err = run(str(write_article()))
+
+    assert code == 1
+    assert "recording the run failed: RuntimeError: disk full" in err
+    assert Article.objects.count() == 1

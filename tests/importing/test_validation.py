@@ -248,6 +248,48 @@ def test_impossible_or_unlisted_timestamps_are_invalid_values(yaml_value):
     rejected_fields("invalid_value", "publishedDateTime", publishedDateTime=yaml_value)
 
 
+def _iso(moment):
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize(
+    "yaml_value",
+    [
+        "9999-12-31T23:59:59Z",
+        "0001-01-01",
+        '"0001-01-01T00:00:00Z"',
+        "1899-12-31T23:59:59Z",
+        "2999-01-01",
+        "0001-01-01T00:00:00+14:00",
+    ],
+)
+def test_dates_outside_1900_to_now_are_invalid_values(yaml_value):
+    error = rejected_fields("invalid_value", "publishedDateTime", publishedDateTime=yaml_value)
+    assert "publishedDateTime" in error.message
+
+
+def test_a_date_more_than_an_hour_ahead_is_rejected_so_it_cannot_pin_the_article_on_top():
+    tomorrow = dt.datetime.now(UTC) + dt.timedelta(days=1)
+
+    error = rejected_fields("invalid_value", "publishedDateTime", publishedDateTime=_iso(tomorrow))
+    assert "future" in error.message
+
+
+def test_the_first_day_of_1900_and_a_few_minutes_of_clock_skew_are_accepted():
+    soon = (dt.datetime.now(UTC) + dt.timedelta(minutes=5)).replace(microsecond=0)
+
+    assert parse_fields(publishedDateTime="1900-01-01").published_at == utc(1900, 1, 1)
+    assert parse_fields(publishedDateTime=_iso(soon)).published_at == soon
+
+
+def test_a_related_item_dated_out_of_range_is_rejected_at_its_field():
+    rejected_fields(
+        "invalid_value",
+        "related[0].publishedDateTime",
+        related='[{title: R, webUrl: "https://example.org/r", publishedDateTime: 9999-12-31}]',
+    )
+
+
 @pytest.mark.parametrize("yaml_value", ["20210113", "1610497020.5", "true", "[2021-01-13]", "{}"])
 def test_numbers_booleans_and_collections_are_not_timestamps(yaml_value):
     rejected_fields("invalid_type", "publishedDateTime", publishedDateTime=yaml_value)

@@ -1,5 +1,6 @@
 """build_stories and the importer's increments: stable IDs, editors' decisions that survive rebuilds."""
 
+from datetime import UTC, datetime
 from io import StringIO
 from itertools import pairwise
 
@@ -146,3 +147,18 @@ def test_the_command_reports_and_dry_run_writes_nothing(at):
     assert Story.objects.count() == 0
     call_command("build_stories", stdout=StringIO())
     assert Story.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "extreme", [datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC), datetime(1, 1, 1, tzinfo=UTC)]
+)
+def test_articles_stored_at_the_ends_of_the_calendar_are_grouped_without_overflow(
+    make_article, extreme
+):
+    """A date written by the shell or an old import must not break the importer's grouping."""
+    first = make_article(published_at=extreme, title="Calendar edge storm hits the coast")
+    second = make_article(published_at=extreme, title="Calendar edge storm hits the coast")
+
+    assign_stories([first.web_url, second.web_url])
+
+    assert story_of(first) == story_of(second) is not None

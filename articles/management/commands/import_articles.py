@@ -17,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Import article files (YAML front matter + markdown body). PATHs are files or "
         "directories, searched recursively for *.md, *.markdown, *.yml and *.yaml. "
-        "Exit status: 0 all imported, 1 some files rejected, 2 usage error."
+        "Exit status: 0 all imported, 1 some files rejected or a step after the writes "
+        "failed, 2 usage error."
     )
     # Imports run from cron every few minutes; the system checks (URLconf,
     # templates, admin) guard nothing the importer uses and cost a tenth of
@@ -70,10 +71,12 @@ class Command(BaseCommand):
                 report_file.write("\n]\n" if entries else "[]\n")
                 report_file.close()
 
+        for error in result.errors:
+            self.stderr.write(self.style.ERROR(f"Import incomplete: {error}"))
         # The summary is printed even under -v 0: it is the one line a cron mail needs.
-        style = self.style.ERROR if result.rejected else self.style.SUCCESS
+        style = self.style.SUCCESS if result.ok else self.style.ERROR
         self.stdout.write(style(("Dry run: " if dry_run else "") + result.summary()))
-        if result.rejected:
+        if not result.ok:
             sys.exit(1)
 
 
