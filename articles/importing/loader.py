@@ -17,8 +17,10 @@ admin upload call ``import_paths`` / ``import_sources`` and present the result.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -58,6 +60,8 @@ MAX_STORED_REJECTIONS = 1000
 FIELD_ERRORS = {"missing_field", "invalid_type", "invalid_value"}
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+# Not a regular file (a symbolic link, a pipe, a device...): listed with why, never read.
+SKIPPED = "skipped"
 
 # Article columns a re-import refreshes. Editorial state (status, schedule,
 # embargo) is deliberately absent: the file decides it only at creation.
@@ -83,20 +87,43 @@ CONTENT_FIELDS = [
 
 @dataclass(frozen=True)
 class Source:
-    """One file to import: where it came from and its bytes (None if too large)."""
+    """One file to import: where it came from and its bytes.
+
+    ``data`` is None when the file is too large, or when it was not read at
+    all: then ``skipped`` says why (not a regular file, a symbolic link...).
+    """
 
     path: str
     data: bytes | None
     digest: str = ""
+    skipped: str = ""
 
     @classmethod
     def read(cls, path):
+        """Read a regular file; anything else becomes a skipped source, never read.
+
+        Symbolic links are never followed (``O_NOFOLLOW``): a link may point
+        out of the import folder, at a device (``/dev/zero``) or at a system
+        file. FIFOs are opened non-blocking so that checking one cannot hang
+        the run, then refused like devices and sockets by ``fstat``, which
+        describes the very file opened (no race with a check by name).
+        """
         path = str(path)
-        with open(path, "rb") as file:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | O_CLOEXEC)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return cls(path, None, skipped="a symbolic link (links are not followed)")
+            return cls(path, None, skipped=f"cannot be opened ({error.strerror or error})")
+        with open(fd, "rb") as file:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                return cls(path, None, skipped=f"not a regular file ({_file_type(status.st_mode)})")
             # Check the size before reading: a huge file is never loaded into memory.
-            if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
+            if status.st_size > MAX_FILE_BYTES:
                 return cls(path, None)
-            data = file.read()
+            # One byte over the limit is enough to notice a file that grew since fstat().
+            data = file.read(MAX_FILE_BYTES + 1)
         return cls.from_bytes(path, data)
 
     @classmethod
@@ -106,17 +133,36 @@ class Source:
         return cls(path, data, hashlib.sha256(data).hexdigest())
 
 
+O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _file_type(mode):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
+
+
 @dataclass(frozen=True)
 class FileOutcome:
     path: str
     outcome: str
     article_id: int | None = None
     error: ArticleFileError | None = None
+    reason: str = ""  # why a skipped entry was not read
 
     def as_dict(self):
         entry = {"path": self.path, "outcome": self.outcome}
         if self.error is not None:
             entry.update(self.error.as_dict())
+        elif self.outcome == SKIPPED:
+            entry["reason"] = self.reason
         else:
             entry["article_id"] = self.article_id
         return entry
@@ -129,6 +175,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    # Entries that were not files to read; not in ``seen``.
+    skipped: int = 0
     seconds: float = 0.0
     dry_run: bool = False
     rejections: list[ArticleFileError] = field(default_factory=list)
@@ -138,6 +186,9 @@ class ImportResult:
         return self.seen / self.seconds if self.seconds else 0.0
 
     def count(self, outcome: FileOutcome):
+        if outcome.outcome == SKIPPED:
+            self.skipped += 1
+            return
         self.seen += 1
         setattr(self, outcome.outcome, getattr(self, outcome.outcome) + 1)
         if outcome.error is not None:
@@ -149,16 +200,28 @@ class ImportResult:
             f"{self.seen} files: {verb}{self.created} created, {verb}{self.updated} updated, "
             f"{self.unchanged} unchanged, {self.rejected} rejected "
             f"in {self.seconds:.2f}s ({self.files_per_second:.0f} files/s)"
+            + (f"; {self.skipped} skipped (not regular files)" if self.skipped else "")
         )
 
 
 def find_article_files(paths: Iterable[str | Path]) -> Iterator[str]:
-    """Files to import under ``paths`` (files as given, directories recursively, sorted)."""
+    """Entries to import under ``paths`` (files as given, directories recursively, sorted).
+
+    Inside a directory, entries named like article files are yielded whatever
+    they are (``Source.read`` reads only regular files and says why it skips
+    the rest), and so are links to directories, which are not followed. A
+    directory named in ``paths`` is walked even when it is itself a link: the
+    operator chose it.
+    """
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs.sort()
+                for name in list(dirs):
+                    if os.path.islink(os.path.join(root, name)) and not name.startswith("."):
+                        # os.walk does not descend into it; say so rather than skip it silently.
+                        yield os.path.join(root, name)
                 for name in sorted(files):
                     if name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith("."):
                         yield os.path.join(root, name)
@@ -166,9 +229,14 @@ def find_article_files(paths: Iterable[str | Path]) -> Iterator[str]:
             yield str(path)
 
 
+def read_sources(entries: Iterable[str]) -> Iterator[Source]:
+    """``Source`` objects for the entries ``find_article_files`` found."""
+    return (Source.read(entry) for entry in entries)
+
+
 def import_paths(paths, **options) -> ImportResult:
     """Import every article file under ``paths``; see ``import_sources``."""
-    return import_sources((Source.read(p) for p in find_article_files(paths)), **options)
+    return import_sources(read_sources(find_article_files(paths)), **options)
 
 
 def import_sources(
@@ -280,7 +348,9 @@ class _ChunkImporter:
         )
         to_parse = []
         for index, source in enumerate(chunk):
-            if source.data is None:
+            if source.skipped:
+                outcomes[index] = FileOutcome(source.path, SKIPPED, reason=source.skipped)
+            elif source.data is None:
                 outcomes[index] = FileOutcome(source.path, REJECTED, error=_too_large(source))
             elif source.digest in known:
                 outcomes[index] = FileOutcome(source.path, UNCHANGED)
