@@ -102,7 +102,7 @@ def _plain(text):
 
 
 @contextmanager
-def quiet_broken_pipe():
+def quiet_broken_pipe(stream):
     """End a command with one line, not a traceback, when its reader goes away (``| head``).
 
     As standard tools do, the rest of the output is dropped; stdout is pointed
@@ -114,7 +114,8 @@ def quiet_broken_pipe():
     except OSError as error:
         if not isinstance(error, BrokenPipeError) and error.errno != errno.EPIPE:
             raise
-        _silence_stdout()
+        if getattr(stream, "_out", stream) is sys.__stdout__:
+            _silence_stdout()
         raise CommandError(
             "output closed by its reader before the end (broken pipe)", returncode=1
         ) from None

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         articles = articles_for_export().iterator(chunk_size=500)
         refused = 0
         if format == "jsonl":
-            with quiet_broken_pipe():
+            with quiet_broken_pipe(self.stdout):
                 count = self._write_jsonl(out, articles)
         else:
             count, refused = self._write_files(Path(out), articles)
