@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "stories",
+    # Project-wide management commands (migrate with a clear missing-database message).
+    "newsroom",
 ]
 
 MIDDLEWARE = [
