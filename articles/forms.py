@@ -3,6 +3,7 @@
 They only collect and check input; ``articles.publishing`` decides and writes.
 """
 
+import stat
 import zipfile
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -310,6 +311,11 @@ def _zip_sources(upload, ignored):
                 ),
                 code="zip_unsafe_path",
             )
+        # A link member's data is its target's path: never an article, and its
+        # name could make a list of imported files lie about what was read.
+        links = [info for info in members if _is_symlink(info)]
+        ignored.extend(f"{info.filename} (a symbolic link, not read)" for info in links)
+        members = [info for info in members if not _is_symlink(info)]
         wanted = [info for info in members if _is_article(info.filename)]
         if sum(min(info.file_size, MAX_FILE_BYTES + 1) for info in wanted) > MAX_ZIP_UNCOMPRESSED:
             raise ValidationError(
@@ -338,6 +344,11 @@ def _zip_sources(upload, ignored):
 def _unsafe_member(name):
     path = PurePosixPath(name.replace("\\", "/"))
     return path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":")
+
+
+def _is_symlink(info):
+    # Unix mode bits live in the top half of external_attr (as zip -y stores links).
+    return stat.S_ISLNK(info.external_attr >> 16)
 
 
 def _is_article(name):

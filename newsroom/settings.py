@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "stories",
+    # Project-wide management commands (migrate with a clear missing-database message).
+    "newsroom",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +134,10 @@ REPLICA_DATABASE = "replica" if _REPLICA_URL else None
 # Pages rebuilt within this many seconds of a write may come from a replica
 # that has not caught up yet: they are cached only that long (articles/caching.py).
 REPLICA_LAG_SECONDS = env.int("REPLICA_LAG_SECONDS", default=5)
-DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"] if _REPLICA_URL else []
+# The search index's models are never dumped or loaded (search/routers.py).
+DATABASE_ROUTERS = ["search.routers.SearchIndexRouter"]
+if _REPLICA_URL:
+    DATABASE_ROUTERS.append("newsroom.routers.ReplicaRouter")
 # Full-text search's ORM helpers (SearchQuery, SearchRank) on PostgreSQL only.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .validators import validate_host_name
+
 
 class Provider(models.Model):
     """A news outlet, identified by its normalised domain (``ktla.com``).
@@ -13,7 +15,7 @@ class Provider(models.Model):
     """
 
     name = models.CharField(max_length=200)
-    domain = models.CharField(max_length=253, unique=True)
+    domain = models.CharField(max_length=253, unique=True, validators=[validate_host_name])
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -26,6 +28,12 @@ class Provider(models.Model):
 
     def get_absolute_url(self):
         return reverse("providers:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # The importer stores domains lower-cased; so must the admin, or KTLA.com
+        # would be a second provider beside ktla.com.
+        if self.domain:
+            self.domain = self.domain.lower()
 
     @staticmethod
     def slug_for_domain(domain):
@@ -41,7 +49,7 @@ class ProviderAlias(models.Model):
     domain becomes a provider of its own again at its next import.
     """
 
-    domain = models.CharField(max_length=253, unique=True)
+    domain = models.CharField(max_length=253, unique=True, validators=[validate_host_name])
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="aliases")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -247,15 +247,19 @@ def compose_yaml(yaml_text: str, first_line: int = FIRST_YAML_LINE) -> MappingNo
     except ArticleFileError:
         raise
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = None if mark is None else _line_at(yaml_text, mark.index, first_line)
         if "nesting depth" in (error.problem or ""):
             # libyaml 0.2.6+ stops deep flow collections itself, while scanning ahead of the
             # events our own depth check reads: the same limit, so the same kind.
             raise ArticleFileError(
-                "yaml_limits", f"front matter is nested more than {MAX_DEPTH} levels deep", line=line
+                "yaml_limits",
+                f"front matter is nested more than {MAX_DEPTH} levels deep",
+                line=_error_line(error, yaml_text, first_line),
             ) from None
-        raise ArticleFileError("yaml_syntax", _yaml_problem(error), line=line) from None
+        raise ArticleFileError(
+            "yaml_syntax",
+            _yaml_problem(error, yaml_text, first_line),
+            line=_error_line(error, yaml_text, first_line),
+        ) from None
     except yaml.reader.ReaderError as error:
         character = error.character
         if isinstance(character, int):
@@ -614,9 +618,40 @@ def _reader_error_line(yaml_text, error, first_line):
     return _line_at(yaml_text, position, first_line)
 
 
-def _yaml_problem(error):
-    parts = [error.context, error.problem]
-    return "invalid YAML: " + "; ".join(part for part in parts if part)
+def _error_line(error, yaml_text, first_line):
+    """The file line to report for a YAML syntax error.
+
+    libyaml gives two marks: the construct it was reading (``while scanning a
+    quoted scalar``, at the opening quote) and where it gave up. When it gave
+    up at the end of the front matter, something opened was never closed and
+    the end of the text (the closing ``---``) says nothing: the construct's
+    line is where the mistake is. Marks carry libyaml's own 0-based line.
+    """
+    problem, context = error.problem_mark, error.context_mark
+    if context is not None and (problem is None or _at_end(problem, yaml_text)):
+        return first_line + context.line
+    if problem is not None:
+        return first_line + problem.line
+    return None
+
+
+def _at_end(mark, yaml_text):
+    """Whether ``mark`` is past the last non-blank line of the YAML text."""
+    return mark.line >= yaml_text.rstrip().count("\n") + 1
+
+
+def _yaml_problem(error, yaml_text, first_line):
+    problem = error.problem
+    if problem and error.problem_mark is not None:
+        if _at_end(error.problem_mark, yaml_text):
+            problem = f"{problem} before the closing '---'"
+        elif error.context and error.context_mark is not None:
+            # Two places: the error's line is the construct's, so say where it broke too.
+            problem = f"{problem} (line {first_line + error.problem_mark.line})"
+    context = error.context
+    if error.context_mark is not None and context:
+        context = f"{context} that starts on line {first_line + error.context_mark.line}"
+    return "invalid YAML: " + "; ".join(part for part in (context, problem) if part)
 
 
 def _describe_root(root):

@@ -42,7 +42,7 @@ from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
 from .data import ArticleData
 from .errors import ArticleFileError
 from .frontmatter import MAX_FILE_SIZE, too_large_error
-from .parsing import parse_article, provider_domain_hint, read_file_bytes
+from .parsing import NotAnArticleFile, parse_article, provider_domain_hint, read_file_bytes
 from .serialize import related_to_mapping
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ MAX_STORED_REJECTIONS = 1000
 FIELD_ERRORS = {"missing_field", "invalid_type", "invalid_value"}
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+# Not a regular file (a symbolic link, a pipe, a device...): listed with why, never read.
+SKIPPED = "skipped"
 
 # Article columns a re-import refreshes. Editorial state (status, schedule,
 # embargo) is deliberately absent: the file decides it only at creation.
@@ -87,21 +89,38 @@ CONTENT_FIELDS = [
 
 @dataclass(frozen=True)
 class Source:
-    """One file to import: where it came from and its bytes (None if too large)."""
+    """One file to import: where it came from and its bytes.
+
+    ``data`` is None when the file is too large, or when it was not read at
+    all: then ``skipped`` says why (not a regular file, a symbolic link...).
+    """
 
     path: str
     data: bytes | None
     digest: str = ""
+    skipped: str = ""
 
     @classmethod
     def read(cls, path):
+        """Read a regular file; anything else becomes a skipped source, never read.
+
+        Symbolic links are never followed (``O_NOFOLLOW``): a link may point
+        out of the import folder, at a device (``/dev/zero``) or at a system
+        file. FIFOs are opened non-blocking so that checking one cannot hang
+        the run, then refused like devices and sockets by ``fstat``, which
+        describes the very file opened (no race with a check by name).
+        """
         path = str(path)
         try:
             data = read_file_bytes(path)
+        except NotAnArticleFile as error:
+            return cls(path, None, skipped=str(error))
         except ArticleFileError as error:
             if error.kind != "too_large":
                 raise
             return cls(path, None)
+        except OSError as error:
+            return cls(path, None, skipped=f"cannot be opened ({error.strerror or error})")
         return cls.from_bytes(path, data)
 
     @classmethod
@@ -117,11 +136,14 @@ class FileOutcome:
     outcome: str
     article_id: int | None = None
     error: ArticleFileError | None = None
+    reason: str = ""  # why a skipped entry was not read
 
     def as_dict(self):
         entry = {"path": self.path, "outcome": self.outcome}
         if self.error is not None:
             entry.update(self.error.as_dict())
+        elif self.outcome == SKIPPED:
+            entry["reason"] = self.reason
         else:
             entry["article_id"] = self.article_id
         return entry
@@ -134,6 +156,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    # Entries that were not files to read; not in ``seen``.
+    skipped: int = 0
     seconds: float = 0.0
     dry_run: bool = False
     rejections: list[ArticleFileError] = field(default_factory=list)
@@ -146,6 +170,9 @@ class ImportResult:
         return self.seen / self.seconds if self.seconds else 0.0
 
     def count(self, outcome: FileOutcome):
+        if outcome.outcome == SKIPPED:
+            self.skipped += 1
+            return
         self.seen += 1
         setattr(self, outcome.outcome, getattr(self, outcome.outcome) + 1)
         if outcome.error is not None:
@@ -162,17 +189,30 @@ class ImportResult:
         return (
             f"{self.seen} files: {verb}{self.created} created, {verb}{self.updated} updated, "
             f"{self.unchanged} unchanged, {self.rejected} rejected "
-            f"in {self.seconds:.2f}s ({self.files_per_second:.0f} files/s){failed}"
+            f"in {self.seconds:.2f}s ({self.files_per_second:.0f} files/s)"
+            + (f"; {self.skipped} skipped (not regular files)" if self.skipped else "")
+            + failed
         )
 
 
 def find_article_files(paths: Iterable[str | Path]) -> Iterator[str]:
-    """Files to import under ``paths`` (files as given, directories recursively, sorted)."""
+    """Entries to import under ``paths`` (files as given, directories recursively, sorted).
+
+    Inside a directory, entries named like article files are yielded whatever
+    they are (``Source.read`` reads only regular files and says why it skips
+    the rest), and so are links to directories, which are not followed. A
+    directory named in ``paths`` is walked even when it is itself a link: the
+    operator chose it.
+    """
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs.sort()
+                for name in list(dirs):
+                    if os.path.islink(os.path.join(root, name)) and not name.startswith("."):
+                        # os.walk does not descend into it; say so rather than skip it silently.
+                        yield os.path.join(root, name)
                 for name in sorted(files):
                     if name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith("."):
                         yield os.path.join(root, name)
@@ -180,9 +220,14 @@ def find_article_files(paths: Iterable[str | Path]) -> Iterator[str]:
             yield str(path)
 
 
+def read_sources(entries: Iterable[str]) -> Iterator[Source]:
+    """``Source`` objects for the entries ``find_article_files`` found."""
+    return (Source.read(entry) for entry in entries)
+
+
 def import_paths(paths, **options) -> ImportResult:
     """Import every article file under ``paths``; see ``import_sources``."""
-    return import_sources((Source.read(p) for p in find_article_files(paths)), **options)
+    return import_sources(read_sources(find_article_files(paths)), **options)
 
 
 def import_sources(
@@ -302,7 +347,9 @@ class _ChunkImporter:
         )
         to_parse = []
         for index, source in enumerate(chunk):
-            if source.data is None:
+            if source.skipped:
+                outcomes[index] = FileOutcome(source.path, SKIPPED, reason=source.skipped)
+            elif source.data is None:
                 error = too_large_error(source.path)
                 outcomes[index] = FileOutcome(source.path, REJECTED, error=error)
             elif source.digest in known:

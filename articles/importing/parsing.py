@@ -8,7 +8,9 @@ tests) takes its bytes from ``read_file_bytes`` and parses them with
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 
 from yaml.nodes import MappingNode, ScalarNode
 
@@ -31,24 +33,61 @@ def parse_article(data: bytes, path: str = "") -> ArticleData:
         raise
 
 
+class NotAnArticleFile(Exception):
+    """The path is not a regular file (a symbolic link, a pipe, a device...): it is never read."""
+
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _open_without_following(path, flags):
+    # Links are never followed: one may point out of the import folder, at a device
+    # (/dev/zero) or at a system file. A FIFO opened non-blocking cannot hang the run.
+    return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | _O_CLOEXEC)
+
+
 def read_file_bytes(path) -> bytes:
     """The bytes of the article file at ``path``, never more than the size limit allows.
 
-    The size is checked on the open file before reading, so a huge file is
-    rejected (``too_large``) without being loaded, and at most one byte past
-    the limit is ever read, so a file that grew since is rejected too.
-    ``OSError`` (missing file, no permission) is not a format problem and
-    propagates unchanged.
+    Only a regular file is read: a symbolic link or a special file raises
+    ``NotAnArticleFile`` with the reason, decided by ``fstat`` on the very file
+    opened (no race with a check by name). The size is checked on the open
+    file before reading, so a huge file is rejected (``too_large``) without
+    being loaded, and at most one byte past the limit is ever read, so a file
+    that grew since is rejected too. Any other ``OSError`` (missing file, no
+    permission) is not a format problem and propagates unchanged.
     """
-    with open(path, "rb") as file:
+    try:
+        file = open(path, "rb", opener=_open_without_following)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotAnArticleFile("a symbolic link (links are not followed)") from None
+        raise
+    with file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise NotAnArticleFile(f"not a regular file ({_file_type(status.st_mode)})")
         try:
-            check_size(os.fstat(file.fileno()).st_size)
+            check_size(status.st_size)
             data = file.read(MAX_FILE_SIZE + 1)
             check_size(len(data))
         except ArticleFileError as error:
             error.path = str(path)
             raise
     return data
+
+
+def _file_type(mode):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def read_article(path) -> ArticleData:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from providers.validators import HOST_NAME_RULE, is_host_name
+
 from ..dates import publication_problem
 from ..topic_names import topic_key, topic_name, topic_name_problem
 from .data import ArticleData, ImageData, ProviderData, RelatedData
@@ -44,6 +46,11 @@ from .frontmatter import (
 UTC = dt.UTC
 
 MAX_URL_LENGTH = 2048
+# Lists cost a row (and, for topics, a look-up) each. Real files have a few
+# items; the limits are generous for them and bound what one file can cost.
+MAX_TOPICS = 50
+MAX_IMAGES = 50
+MAX_RELATED = 50
 
 # PyYAML's own YAML 1.1 readings of ints (0x1F, 1_000, 0o17, 1:30), floats and
 # booleans, so a value means here exactly what it means to every YAML tool.
@@ -143,9 +150,19 @@ def _is_absent(node):
     return node.__class__ is ScalarNode and (node.tag == NULL_TAG or not node.value.strip())
 
 
-def _sequence(node, field):
-    """The items of a list node, or None when absent; anything else is invalid_type."""
+def _sequence(node, field, limit):
+    """The items of a list node, or None when absent; anything else is invalid_type.
+
+    More than ``limit`` items is invalid_value.
+    """
     if node.__class__ is SequenceNode:
+        if len(node.value) > limit:
+            raise _Invalid(
+                "invalid_value",
+                field,
+                f"{field} has {len(node.value):,} items; at most {limit:,} are allowed",
+                node,
+            )
         return node.value
     if _is_absent(node):
         return None
@@ -159,7 +176,7 @@ def _provider(node, field):
 
 
 def _images(node, field):
-    items = _sequence(node, field)
+    items = _sequence(node, field, MAX_IMAGES)
     if items is None:
         return None
     return tuple(
@@ -168,7 +185,7 @@ def _images(node, field):
 
 
 def _related(node, field):
-    items = _sequence(node, field)
+    items = _sequence(node, field, MAX_RELATED)
     if items is None:
         return None
     return tuple(
@@ -178,7 +195,7 @@ def _related(node, field):
 
 def _topics(node, field):
     """Named and de-duplicated by ``articles.topic_names`` (first spelling wins)."""
-    items = _sequence(node, field)
+    items = _sequence(node, field, MAX_TOPICS)
     if items is None:
         return None
     topics = []
@@ -250,12 +267,11 @@ def _domain(node, field):
     if text is None:
         return None
     domain = text.lower()
-    if not _is_dns_name(domain):
+    if not is_host_name(domain):
         raise _Invalid(
             "invalid_value",
             field,
-            f"{field} must be a bare host name such as example.com "
-            f"(no scheme, path, port or spaces): {shorten(text)}",
+            f"{field} must be {HOST_NAME_RULE}: {shorten(text)}",
             node,
         )
     return domain
@@ -439,8 +455,6 @@ _HTTP_URL = re.compile(
 )
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
-_DNS_LABEL = r"(?!-)[\w-]{1,63}(?<!-)"  # letters, digits, hyphens inside
-_DNS_NAME = re.compile(rf"(?:{_DNS_LABEL}\.)+{_DNS_LABEL}")
 
 
 @functools.lru_cache(maxsize=4096)  # the same URLs recur across files (related items, images)
@@ -464,19 +478,9 @@ def url_problem(url: str) -> str | None:
     if port is not None and int(port) > 65535:
         return "has an invalid port"
     host = match["host"].lower()
-    if not (host == "localhost" or _is_dns_name(host) or _IPV4.fullmatch(host)):
+    if not (host == "localhost" or is_host_name(host) or _IPV4.fullmatch(host)):
         return "needs a host that is a domain name, localhost or an IPv4 address"
     return None
-
-
-def _is_dns_name(name):
-    """A host name with at least one dot: letters, digits and hyphens per label."""
-    return (
-        len(name) <= 253
-        and "_" not in name
-        and _DNS_NAME.fullmatch(name) is not None
-        and not name.rpartition(".")[2].isdigit()  # 10.0.0.999 is not a name
-    )
 
 
 # -- unknown keys -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Importing article files from the admin: the same importer and the same report as the command."""
 
 import io
+import stat
 import zipfile
 
 import pytest
@@ -85,6 +86,23 @@ def test_a_zip_of_articles_is_imported_and_other_members_ignored(publisher_clien
     assert response.context["result"].created == 2
     assert "README.txt" in response.content.decode()
     assert Article.objects.count() == 2
+
+
+def test_a_symbolic_link_in_a_zip_is_not_imported_and_said_so(publisher_client):
+    """A link member holds its target's path; it is listed as a link, never parsed (issue #16)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("batch/one.md", article_text(webUrl="https://example.com/z/link-1"))
+        link = zipfile.ZipInfo("batch/passwd.md")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+    upload_ = SimpleUploadedFile("links.zip", buffer.getvalue(), content_type="application/zip")
+
+    response = publisher_client.post(URL, {"files": [upload_]})
+
+    result = response.context["result"]
+    assert (result.created, result.rejected) == (1, 0)
+    assert "batch/passwd.md (a symbolic link, not read)" in response.content.decode()
 
 
 def test_a_zip_that_climbs_out_of_its_folder_is_refused_whole(publisher_client):

@@ -4,8 +4,9 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from articles.exporting import export_filename
 from articles.importing.loader import import_paths
 from articles.importing.parsing import read_article
 from articles.models import Article, Topic
@@ -97,3 +98,20 @@ def test_jsonl_to_stdout(write_article):
     call_command("export_articles", "-", "--format", "jsonl", stdout=out)
 
     assert json.loads(out.getvalue())["title"] == "To stdout"
+
+
+@pytest.mark.parametrize("domain", ["../escaped", "{tmp}/absolute", "sub/dir"])
+def test_a_stored_domain_that_is_a_path_never_writes_outside_the_folder(tmp_path, make_article, make_provider, domain):
+    """Whatever the database holds, the export writes only inside OUT (issue #16)."""
+    kept = make_article()
+    # Stored without validation, as an old row or a hand-edited database could be.
+    make_article(provider=make_provider(domain=domain.format(tmp=tmp_path)))
+    out, err = tmp_path / "out", StringIO()
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("export_articles", str(out), stdout=StringIO(), stderr=err)
+
+    assert excinfo.value.returncode == 1
+    assert [p.name for p in out.iterdir()] == [export_filename(kept)]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert "would leave" in err.getvalue()

@@ -1,12 +1,14 @@
 """``manage.py import_articles``: what the person running an import sees."""
 
 import json
+import os
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article
+from articles.models import Article, ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +18,8 @@ def run(*args):
     try:
         call_command("import_articles", *args, stdout=out, stderr=err)
         code = 0
-    except SystemExit as exit:
-        code = exit.code
+    except CommandError as error:
+        code = error.returncode
     return code, out.getvalue(), err.getvalue()
 
 
@@ -118,3 +120,83 @@ def test_failing_to_record_the_run_is_reported_not_raised(write_article, monkeyp
     assert code == 1
     assert "recording the run failed: RuntimeError: disk full" in err
     assert Article.objects.count() == 1
+
+
+# -- only regular files are read (issue #16) -----------------------------------
+
+
+def test_a_rejection_ends_with_a_command_error_not_system_exit(write_article):
+    """call_command() callers get an exit status without catching SystemExit (issue #15)."""
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_articles", str(write_article(title=None)), stdout=StringIO(), stderr=StringIO())
+
+    assert excinfo.value.returncode == 1
+
+
+def test_links_and_special_files_are_skipped_with_the_reason(write_article, tmp_path):
+    folder = write_article("in/good.md").parent
+    outside = write_article("elsewhere/outside.md")
+    (folder / "to-zero.md").symlink_to("/dev/zero")
+    (folder / "to-passwd.md").symlink_to("/etc/passwd")
+    (folder / "to-outside.md").symlink_to(outside)
+    (folder / "linked-folder").symlink_to(outside.parent)
+    os.mkfifo(folder / "pipe.md")
+    report = tmp_path / "report.json"
+
+    code, out, err = run("--report", str(report), str(folder))
+
+    assert code == 0
+    assert Article.objects.count() == 1
+    assert "1 files: 1 created" in out and "5 skipped" in out
+    entries = {Path(e["path"]).name: e for e in json.loads(report.read_text())}
+    assert entries["good.md"]["outcome"] == "created"
+    for name in ("to-zero.md", "to-passwd.md", "to-outside.md", "linked-folder"):
+        assert (entries[name]["outcome"], entries[name]["reason"]) == (
+            "skipped", "a symbolic link (links are not followed)"
+        )
+        assert f"{folder / name}: skipped: a symbolic link" in err
+    assert entries["pipe.md"]["reason"] == "not a regular file (a named pipe)"
+    assert "root:" not in report.read_text() + err
+    assert not ImportRun.objects.get().rejections
+
+
+def test_a_device_named_on_the_command_line_is_not_read():
+    code, out, err = run("/dev/zero")
+
+    assert code == 0
+    assert "/dev/zero: skipped: not a regular file (a character device)" in err
+
+
+def test_control_characters_in_names_are_printed_escaped(write_article):
+    bad = write_article("evil\x1b]0;pwned\x07\x1b[2J.md", title=None)
+
+    code, _, err = run(str(bad.parent), "-v", "2")
+
+    assert code == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert "evil\\x1b]0;pwned\\x07\\x1b[2J.md: missing_field at title" in err
+
+
+class _Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_on_a_terminal_a_rejection_starts_on_a_cleared_line_coloured_once(write_article):
+    from articles.management.commands.import_articles import Command
+
+    folder = write_article("a.md").parent
+    write_article("b.md", title=None)
+    write_article("c.md")
+    terminal = _Terminal()
+    command = Command(stdout=StringIO(), stderr=terminal, force_color=True)
+
+    with pytest.raises(CommandError):
+        call_command(command, str(folder))
+
+    shown = terminal.getvalue()
+    line = next(part for part in shown.split("\r") if "missing_field" in part)
+    # The progress bar's line was erased first, and the colour is set once.
+    assert line.startswith("\x1b[K\x1b[")
+    assert line.count("\x1b[31") == 1 or line.count("\x1b[1;31") == 1
+    assert shown.endswith("3/3 files\r\x1b[K")

@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
 
 from articles.images import caching
@@ -20,8 +20,8 @@ def run(*args):
     out = StringIO()
     try:
         call_command("cache_images", *args, "--no-progress", stdout=out, stderr=StringIO())
-    except SystemExit as exit_:
-        return out.getvalue(), exit_.code
+    except CommandError as error:
+        return out.getvalue(), error.returncode
     return out.getvalue(), 0
 
 

@@ -1,5 +1,7 @@
 """Downloading under the safety rules (articles/images/fetching.py), against a local server."""
 
+import threading
+
 import pytest
 
 from articles.images.errors import ImageRejected
@@ -106,3 +108,33 @@ def test_a_redirect_from_the_internet_to_a_private_address_is_refused(image_serv
 @pytest.mark.parametrize("url", ["data:image/png;base64,AAAA", "file:///etc/passwd", "//cdn.example.com/x.jpg"])
 def test_only_http_and_https_are_fetched(url):
     assert refusal(url) == "scheme"
+
+
+def test_the_deadline_holds_while_a_server_trickles_its_headers(image_server):
+    """A server sending its headers a byte at a time is cut off at the deadline (issue #16)."""
+    cut_off = threading.Event()
+
+    def trickle(handler):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        # Well within the read timeout each time; gives up after 10 s so that
+        # a fetch without a deadline fails this test instead of hanging it.
+        for _ in range(200):
+            if image_server.stall.wait(0.05):
+                return
+            try:
+                handler.wfile.write(b"a")
+                handler.wfile.flush()
+            except OSError:
+                cut_off.set()
+                return
+
+    image_server.routes["/trickle"] = trickle
+    policy = FetchPolicy(allow_private=True, connect_timeout=1, read_timeout=1, deadline=0.5)
+
+    with pytest.raises(ImageRejected) as excinfo:
+        fetch(image_server.url("/trickle"), policy)
+
+    assert excinfo.value.code == "timeout"
+    assert "longer than 0.5 s" in str(excinfo.value)
+    # The client hung up while the server was still trickling.
+    assert cut_off.wait(5)

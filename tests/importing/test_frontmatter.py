@@ -231,6 +231,24 @@ def test_a_syntax_error_reports_its_file_line():
     assert error.line in (3, 4, 5)
 
 
+def test_an_unclosed_quote_is_reported_on_its_own_line_not_at_the_closing_rule():
+    """libyaml's position of the quoted scalar, not the end of the front matter (issue #16)."""
+    text = '---\ntitle: x\nexcerpt: "never closed\nwebUrl: https://example.com/a\nmore: 1\n---\nbody\n'
+
+    error = rejected(text, "yaml_syntax")
+
+    assert error.line == 3
+    assert "starts on line 3" in error.message
+
+
+def test_an_unclosed_flow_list_names_the_line_it_opens_on():
+    text = "---\ntitle: x\ntopics: [a, b\n\n\n---\n"
+
+    error = rejected(text, "yaml_syntax")
+
+    assert error.line == 3
+
+
 def test_two_documents_are_a_syntax_error():
     text = VALID.removesuffix("---\n") + "--- {second: document}\n---\n"
 

@@ -750,3 +750,42 @@ def test_the_first_problem_in_file_order_is_reported():
 
     rejected(text, "invalid_value", "quality")
     assert parse_text(front_matter(quality="5", heat="5")).heat == 5
+
+
+# -- list limits (cost bound) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "item", "limit"),
+    [
+        ("topics", "t{n}", 50),
+        ("images", "{{url: 'https://e.example/{n}.jpg'}}", 50),
+        ("related", "{{title: R{n}, webUrl: 'https://e.example/{n}'}}", 50),
+    ],
+)
+def test_a_list_over_its_limit_is_an_invalid_value_naming_field_and_limit(key, item, limit):
+    """9,900 topics cost 9,900 look-ups and rows: refused before any (issue #16)."""
+    too_many = "[" + ", ".join(item.format(n=n) for n in range(9_900 if key == "topics" else limit + 1)) + "]"
+
+    error = rejected_fields("invalid_value", key, **{key: too_many})
+
+    assert f"at most {limit} are allowed" in error.message
+
+
+@pytest.mark.parametrize(
+    ("key", "item"),
+    [("topics", "t{n}"), ("images", "{{url: 'https://e.example/{n}.jpg'}}")],
+)
+def test_a_list_at_its_limit_is_accepted(key, item):
+    article = parse_fields(**{key: "[" + ", ".join(item.format(n=n) for n in range(50)) + "]"})
+
+    assert len(getattr(article, key)) == 50
+
+
+def test_a_related_items_own_lists_are_limited_too():
+    topics = "[" + ", ".join(f"t{n}" for n in range(51)) + "]"
+
+    rejected_fields(
+        "invalid_value", "related[0].topics",
+        related=f"[{{title: R, webUrl: 'https://e.example/r', topics: {topics}}}]",
+    )

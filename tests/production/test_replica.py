@@ -46,7 +46,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "repl
 def replica_on(settings):
     """The settings DATABASE_REPLICA_URL gives: the router, and reads allowed on ``replica``."""
     settings.REPLICA_DATABASE = "replica"
-    settings.DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+    settings.DATABASE_ROUTERS = ["search.routers.SearchIndexRouter", "newsroom.routers.ReplicaRouter"]
 
 
 class Queries:
@@ -169,10 +169,10 @@ def test_database_replica_url_adds_the_alias_and_the_router_and_nothing_without_
     expression = "settings.DATABASES.get('replica', {}).get('NAME'), settings.DATABASE_ROUTERS, settings.REPLICA_DATABASE"
     without = production_env()
     without.pop("DATABASE_REPLICA_URL", None)
-    assert settings_value(without, expression) == "None [] None"
+    assert settings_value(without, expression) == "None ['search.routers.SearchIndexRouter'] None"
     with_replica = production_env(DATABASE_REPLICA_URL="postgres://reader@replica.internal:5432/newsroom")
     assert settings_value(with_replica, expression) == (
-        "newsroom ['newsroom.routers.ReplicaRouter'] replica"
+        "newsroom ['search.routers.SearchIndexRouter', 'newsroom.routers.ReplicaRouter'] replica"
     )
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.importing.loader import import_paths
@@ -106,3 +107,31 @@ def test_editors_cannot_merge(client, make_provider):
                            "confirm": "yes", "keep": a.pk})
 
     assert Provider.objects.count() == 2
+
+
+@pytest.mark.parametrize("domain", ["/tmp/evil", "../../outside", "https://ktla.com", "ktla.com/news", "ktla .com"])
+def test_the_change_form_refuses_a_domain_that_is_not_a_host_name(publisher_client, make_provider, domain):
+    """An admin cannot store a path as a domain (export_articles names files after it, issue #16)."""
+    provider = make_provider(domain="ktla.com")
+    url = reverse("admin:providers_provider_change", args=[provider.pk])
+    form = {
+        "name": provider.name, "domain": domain, "slug": provider.slug,
+        "aliases-TOTAL_FORMS": 0, "aliases-INITIAL_FORMS": 0,
+    }
+
+    response = publisher_client.post(url, form)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors.as_data()["domain"][0].code == "invalid_domain"
+    provider.refresh_from_db()
+    assert provider.domain == "ktla.com"
+
+
+def test_full_clean_refuses_a_path_as_domain_and_lower_cases_a_good_one(db):
+    with pytest.raises(ValidationError) as excinfo:
+        Provider(name="Evil", domain="/etc", slug="evil").full_clean()
+    assert excinfo.value.error_dict["domain"][0].code == "invalid_domain"
+
+    provider = Provider(name="KTLA", domain="KTLA.com", slug="ktla")
+    provider.full_clean()
+    assert provider.domain == "ktla.com"

@@ -4,13 +4,11 @@ Thin by design: arguments, progress, the summary and the exit code. The work
 is done by ``articles.images.caching``.
 """
 
-import sys
-
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from articles.images import caching
-from articles.management.commands.import_articles import _Progress
+from newsroom.terminal import Progress, non_negative_int, positive_int, printable
 
 
 class Command(BaseCommand):
@@ -20,8 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, metavar="N", help="Cache at most N images.")
-        parser.add_argument("--article", type=int, metavar="ID", help="Only this article's images.")
+        parser.add_argument(
+            "--limit", type=non_negative_int, metavar="N", help="Cache at most N images."
+        )
+        parser.add_argument(
+            "--article", type=positive_int, metavar="ID", help="Only this article's images."
+        )
         parser.add_argument("--provider", metavar="DOMAIN", help="Only this provider's images.")
         parser.add_argument(
             "--retry-failed", action="store_true",
@@ -37,26 +39,31 @@ class Command(BaseCommand):
             timezone.now(), retry_failed=retry_failed, article_id=article, provider=provider
         )
         if limit is not None:
-            images = images[: max(limit, 0)]
+            images = images[:limit]
 
         if dry_run:
             urls = list(images.values_list("url", flat=True))
             if verbosity >= 2:
                 for url in urls:
-                    self.stdout.write(url)
+                    self.stdout.write(printable(url))
             self.stdout.write(self.style.SUCCESS(f"Dry run: {len(urls)} images would be fetched"))
             return
 
         total = images.count()
-        progress = _Progress(total, sys.stderr) if (
-            verbosity >= 1 and not no_progress and sys.stderr.isatty() and total
-        ) else None
+        progress = Progress.for_command(self, total, verbosity=verbosity, no_progress=no_progress)
 
         def on_image(image, failure):
+            line = None
             if failure and verbosity >= 1:
-                self.stderr.write(self.style.ERROR(f"image {image.pk} {image.url}: {failure}"))
+                # Plain text: on a terminal, self.stderr colours it as an error itself.
+                line = (self.stderr, printable(f"image {image.pk} {image.url}: {failure}"))
             elif verbosity >= 2:
-                self.stdout.write(f"image {image.pk}: cached")
+                line = (self.stdout, f"image {image.pk}: cached")
+            if line and progress:
+                with progress.message():
+                    line[0].write(line[1])
+            elif line:
+                line[0].write(line[1])
             if progress:
                 progress.step()
 
@@ -69,4 +76,5 @@ class Command(BaseCommand):
         style = self.style.ERROR if run.failed else self.style.SUCCESS
         self.stdout.write(style(run.summary()))
         if run.failed:
-            sys.exit(1)
+            # An exit status, not sys.exit(): call_command() callers get a CommandError.
+            raise CommandError(f"{run.failed} image(s) failed", returncode=1)

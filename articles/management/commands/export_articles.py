@@ -9,10 +9,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.exporting import articles_for_export, export_filename, front_matter_file, json_line
+from newsroom.terminal import printable, quiet_broken_pipe
 
 
 class Command(BaseCommand):
-    help = "Write every article back in the import format (or as JSON lines)."
+    help = (
+        "Write every article back in the import format (or as JSON lines). An article whose "
+        "file name would land outside OUT (a stored provider domain that is a path) is refused "
+        "and reported; the exit status is then 1."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("out", metavar="OUT", help="A folder (md), or a file or - (jsonl).")
@@ -20,22 +25,36 @@ class Command(BaseCommand):
 
     def handle(self, out, format, verbosity, **options):
         articles = articles_for_export().iterator(chunk_size=500)
+        refused = 0
         if format == "jsonl":
-            count = self._write_jsonl(out, articles)
+            with quiet_broken_pipe(self.stdout):
+                count = self._write_jsonl(out, articles)
         else:
-            count = self._write_files(Path(out), articles)
+            count, refused = self._write_files(Path(out), articles)
         if verbosity >= 1 and out != "-":
-            self.stdout.write(self.style.SUCCESS(f"Exported {count} articles to {out}"))
+            self.stdout.write(self.style.SUCCESS(f"Exported {count} articles to {printable(out)}"))
+        if refused:
+            raise CommandError(f"{refused} article(s) not exported: see above", returncode=1)
 
     def _write_files(self, folder, articles):
         if folder.exists() and not folder.is_dir():
-            raise CommandError(f"{folder} exists and is not a folder", returncode=2)
+            raise CommandError(f"{printable(folder)} exists and is not a folder", returncode=2)
         folder.mkdir(parents=True, exist_ok=True)
-        count = 0
+        root = folder.resolve()
+        count = refused = 0
         for article in articles:
-            (folder / export_filename(article)).write_text(front_matter_file(article), encoding="utf-8")
+            target = _inside(root, export_filename(article))
+            if target is None:
+                # Whatever the database holds, nothing is written outside the folder.
+                self.stderr.write(
+                    f"article {article.pk}: not exported, its file name "
+                    f"{printable(export_filename(article))} would leave {printable(root)}"
+                )
+                refused += 1
+                continue
+            target.write_text(front_matter_file(article), encoding="utf-8")
             count += 1
-        return count
+        return count, refused
 
     def _write_jsonl(self, out, articles):
         if out == "-":
@@ -50,3 +69,16 @@ class Command(BaseCommand):
             stream.write(json_line(article) + "\n")
             count += 1
         return count
+
+
+def _inside(root: Path, name: str) -> Path | None:
+    """``root / name`` if it is a file directly in ``root`` once resolved, else None.
+
+    Resolving catches ``..``, absolute names and symbolic links already in the
+    folder that point elsewhere.
+    """
+    try:
+        target = (root / name).resolve()
+    except (OSError, ValueError):  # a NUL in the name, a link loop
+        return None
+    return target if target.parent == root and target.name == name else None

@@ -5,18 +5,26 @@ The work is done by ``articles.importing.loader``.
 """
 
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing.loader import REJECTED, find_article_files, import_paths
+from articles.importing.loader import (
+    REJECTED,
+    SKIPPED,
+    find_article_files,
+    import_sources,
+    read_sources,
+)
+from newsroom.terminal import Progress, printable
 
 
 class Command(BaseCommand):
     help = (
         "Import article files (YAML front matter + markdown body). PATHs are files or "
-        "directories, searched recursively for *.md, *.markdown, *.yml and *.yaml. "
+        "directories, searched recursively for *.md, *.markdown, *.yml and *.yaml. Only "
+        "regular files are read: symbolic links (to files or folders) inside a directory "
+        "and named files that are links, pipes or devices are skipped and listed with why. "
         "Exit status: 0 all imported, 1 some files rejected or a step after the writes "
         "failed, 2 usage error."
     )
@@ -41,29 +49,47 @@ class Command(BaseCommand):
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
             # Exit status 2, as for other usage errors; 1 means "files rejected".
-            raise CommandError(f"no such file or directory: {', '.join(missing)}", returncode=2)
+            raise CommandError(
+                f"no such file or directory: {', '.join(map(printable, missing))}", returncode=2
+            )
 
         files = list(find_article_files(paths))
-        progress = _Progress(len(files), sys.stderr) if (
-            verbosity >= 1 and not no_progress and sys.stderr.isatty()
-        ) else None
+        progress = Progress.for_command(
+            self, len(files), verbosity=verbosity, no_progress=no_progress
+        )
         report_file = open(report, "w", encoding="utf-8") if report else None  # noqa: SIM115
         entries = 0
 
         def on_file(outcome):
             nonlocal entries
+            line = None
             if outcome.outcome == REJECTED:
-                self.stderr.write(self.style.ERROR(str(outcome.error)))
+                # Plain text: on a terminal, self.stderr colours it as an error itself.
+                line = (self.stderr, printable(outcome.error), None)
+            elif outcome.outcome == SKIPPED and verbosity >= 1:
+                line = (
+                    self.stderr,
+                    f"{printable(outcome.path)}: skipped: {outcome.reason}",
+                    self.style.WARNING,
+                )
             elif verbosity >= 2:
-                self.stdout.write(f"{outcome.path}: {outcome.outcome}")
+                line = (self.stdout, f"{printable(outcome.path)}: {outcome.outcome}", None)
+            if line:
+                stream, text, style = line
+                if progress:
+                    with progress.message():
+                        stream.write(text, style_func=style)
+                else:
+                    stream.write(text, style_func=style)
             if report_file:
+                # json.dumps escapes control characters, so the report is safe as it is.
                 report_file.write(("[\n" if entries == 0 else ",\n") + json.dumps(outcome.as_dict()))
                 entries += 1
             if progress:
                 progress.step()
 
         try:
-            result = import_paths(files, dry_run=dry_run, on_file=on_file)
+            result = import_sources(read_sources(files), dry_run=dry_run, on_file=on_file)
         finally:
             if progress:
                 progress.close()
@@ -77,27 +103,7 @@ class Command(BaseCommand):
         style = self.style.SUCCESS if result.ok else self.style.ERROR
         self.stdout.write(style(("Dry run: " if dry_run else "") + result.summary()))
         if not result.ok:
-            sys.exit(1)
-
-
-class _Progress:
-    """A one-line progress bar for terminals (nothing is drawn otherwise)."""
-
-    WIDTH = 30
-
-    def __init__(self, total, stream):
-        self.total, self.done, self.stream = total, 0, stream
-        self.every = max(1, total // 200)
-
-    def step(self):
-        self.done += 1
-        if self.done % self.every == 0 or self.done == self.total:
-            filled = self.WIDTH * self.done // max(self.total, 1)
-            self.stream.write(
-                f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total} files"
-            )
-            self.stream.flush()
-
-    def close(self):
-        if self.done:
-            self.stream.write("\n")
+            # An exit status, not sys.exit(): call_command() callers get a CommandError.
+            problems = [f"{result.rejected} file(s) rejected"] if result.rejected else []
+            problems += [f"{len(result.errors)} step(s) failed"] if result.errors else []
+            raise CommandError("; ".join(problems) or "import incomplete", returncode=1)

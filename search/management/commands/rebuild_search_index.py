@@ -7,9 +7,10 @@ database).
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from newsroom.terminal import printable
 from search.engines import engine_for
 
 
@@ -20,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, database, **options):
+        if database not in connections.settings:
+            raise CommandError(
+                f"no database '{printable(database)}' in settings.DATABASES "
+                f"(configured: {', '.join(connections.settings)})",
+                returncode=2,
+            )
         connection = connections[database]
         engine = engine_for(database)
         started = time.monotonic()

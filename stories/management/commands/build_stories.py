@@ -5,8 +5,9 @@ Thin by design: the grouping is ``stories.grouping``, the writing ``stories.buil
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from newsroom.terminal import positive_int
 from stories.building import build_stories
 
 
@@ -19,13 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
         parser.add_argument(
-            "--window-hours", type=int, default=72, metavar="N",
+            "--window-hours", type=positive_int, default=72, metavar="N",
             help="Join articles only when published within N hours of each other (default 72).",
         )
 
     def handle(self, *, dry_run, window_hours, verbosity, **options):
-        if window_hours < 1:
-            raise CommandError("--window-hours must be at least 1.")
         result = build_stories(dry_run=dry_run, window=timedelta(hours=window_hours))
         if verbosity:
             prefix = "Dry run: " if dry_run else ""
