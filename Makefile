@@ -16,7 +16,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-migrate: venv
+# make run's development settings, written once (git-ignored): DEBUG on and a
+# random SECRET_KEY of this checkout's own. The site has no built-in key, and
+# DEBUG is off wherever nobody asked for it.
+.env:
+	@umask 077 && { \
+		echo "# Written by make run: this checkout's development settings (see .env.example)."; \
+		echo "DEBUG=1"; \
+		echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > $@
+	@echo "Wrote .env (DEBUG=1 and a new SECRET_KEY)."
+
+migrate: venv .env
 	$(BIN)/python manage.py migrate --noinput
 
 import: migrate
@@ -38,7 +49,8 @@ GUNICORN_TIMEOUT ?= 30
 serve: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	exec $(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
+	exec $(BIN)/gunicorn newsroom.wsgi --config newsroom/gunicorn.conf.py \
+		--bind $(BIND) --workers $(WEB_CONCURRENCY) \
 		--timeout $(GUNICORN_TIMEOUT) --graceful-timeout $(GUNICORN_TIMEOUT) --max-requests 5000 \
 		--max-requests-jitter 500 --error-logfile - --log-level warning
 

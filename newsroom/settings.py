@@ -2,7 +2,8 @@
 
 Every setting a deployment may change is an environment variable listed in
 ``.env.example``; the defaults are for a developer's machine: SQLite in the
-project folder, local-memory cache, DEBUG on.
+project folder, local-memory cache. DEBUG is off and SECRET_KEY required
+unless set: `make run` writes both into the git-ignored .env on first run.
 """
 
 from pathlib import Path
@@ -16,16 +17,19 @@ env = environ.Env()
 # A .env file is optional; real environment variables always win over it.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a forgotten variable must give a production site, not
+# tracebacks and a development key. `make run` writes DEBUG=1 into .env.
+DEBUG = env.bool("DEBUG", default=False)
 
-# Only a development machine may run on a known key: with DEBUG off a
-# missing SECRET_KEY must stop the process, not silently weaken sessions.
-_DEV_SECRET_KEY = "django-insecure-newsroom-development-only"
+# No key ships with the code: one from the repository would let anyone forge
+# sessions and share links offline. `make run` writes a random one into the
+# git-ignored .env on first run; production passes its own.
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = _DEV_SECRET_KEY
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set: in production, pass it in the environment; "
+        "on a development machine, `make run` writes one (and DEBUG=1) into .env."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -219,9 +223,15 @@ SESSION_COOKIE_HTTPONLY = True
 # `manage.py check --deploy` must report nothing. Each can be turned off by
 # its environment variable, e.g. for a first rollout with a short HSTS.
 _PRODUCTION = not DEBUG
-# TLS ends at the proxy / load balancer, which must set (and overwrite) this
-# header; an empty value turns the trust off when gunicorn faces clients directly.
-_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto" if _PRODUCTION else "")
+# How many proxies (load balancer, CDN) stand in front of the app servers, each
+# appending to X-Forwarded-For. 0: gunicorn faces clients, and no forwarded
+# header is believed (newsroom/clients.py decides the client's address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# TLS ends at the declared proxy, which must set (and overwrite) this header.
+# Without a proxy anyone could send it and pass for HTTPS, so it is not trusted.
+_proxy_header = env.str(
+    "SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto" if TRUSTED_PROXY_COUNT > 0 else ""
+)
 if _proxy_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_PRODUCTION)
