@@ -52,9 +52,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # One JSON line per request, and the Content-Security-Policy header.
+    # One JSON line per request, the Content-Security- and Permissions-Policy headers.
     "newsroom.middleware.RequestLogMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.PermissionsPolicyMiddleware",
     # Static files straight from the app, compressed, before any other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public GETs read from the replica, when there is one.
@@ -260,6 +261,18 @@ CONTENT_SECURITY_POLICY = env.str(
 CONTENT_SECURITY_POLICY_ADMIN = env.str(
     "CONTENT_SECURITY_POLICY_ADMIN",
     default=CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+)
+
+# Browser features no page of the site uses, refused to every page and to
+# anything a page embeds.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
+        "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+        "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+        "xr-spatial-tracking=()"
+    ),
 )
 
 # Admin sign-in: after this many failures for one user name, or this many
