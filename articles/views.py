@@ -188,6 +188,8 @@ class PublicSiteMixin:
     paginate_by = PAGE_SIZE
     heading = ""
     lists_articles = True
+    # What the page cache keys on (articles/caching.py): the cursor, nothing else.
+    query_parameters = ("before", "after")
 
     def get_queryset(self):
         return listed_articles()
@@ -398,6 +400,7 @@ class TopicIndexView(PublicSiteMixin, ListView):
     paginate_by = INDEX_PAGE_SIZE
     heading = "Topics"
     lists_articles = False
+    query_parameters = ("page",)
 
     def get_queryset(self):
         live_tagged = TaggedArticle.objects.filter(
@@ -426,6 +429,7 @@ class ArchiveIndexView(PublicSiteMixin, TemplateView):
     template_name = "articles/archive_index.html"
     heading = "Archive"
     lists_articles = False
+    query_parameters = ()
 
     def get_context_data(self, **kwargs):
         months = Article.objects.live().dates("published_at", "month", order="DESC")
@@ -488,6 +492,8 @@ def feed_links(rss_name, atom_name, **kwargs):
 
 class ArticleDetailView(PublicSiteMixin, DetailView):
     """An article at its permanent URL: live for everyone, a preview for staff, 410 once killed."""
+
+    query_parameters = ()
 
     def get_object(self, queryset=None):
         found = _article_by_slug(self.kwargs["slug"])
