@@ -199,6 +199,12 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 # Routes /bench/trivial, the baseline view of `make bench`; never in production.
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
+# Article bodies: only the first MARKDOWN_MAX_CHARS characters are rendered
+# (hostile Markdown costs up to ~20 µs of CPU a character), and each worker
+# keeps rendered bodies up to MARKDOWN_MEMO_BYTES (articles/rendering.py).
+MARKDOWN_MAX_CHARS = env.int("MARKDOWN_MAX_CHARS", default=50_000)
+MARKDOWN_MEMO_BYTES = env.int("MARKDOWN_MEMO_BYTES", default=32 * 1024 * 1024)
+
 # Display name of the site in page titles, feeds and news sitemaps.
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 
