@@ -61,6 +61,8 @@ def environment(database, workdir, **extra):
         STATIC_MANIFEST="0", LOG_LEVEL="ERROR", STATIC_ROOT=str(workdir / "static"),
         # The client below plays the TLS-ending proxy (X-Forwarded-Proto).
         TRUSTED_PROXY_COUNT="1",
+        # The reader threads all search from one address: no per-address limit.
+        SEARCH_REQUESTS_PER_MINUTE="0",
     )
     env.update(extra)
     return env

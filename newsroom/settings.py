@@ -281,6 +281,10 @@ PERMISSIONS_POLICY = env.str(
     ),
 )
 
+# Searches one client address may run per minute (staff are not counted; 0:
+# no limit), counted in the shared cache (newsroom/ratelimit.py).
+SEARCH_REQUESTS_PER_MINUTE = env.int("SEARCH_REQUESTS_PER_MINUTE", default=30)
+
 # Admin sign-in: after this many failures for one user name, or this many
 # from one address, sign-in is refused for LOGIN_LOCKOUT_SECONDS.
 LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=5)
