@@ -29,11 +29,22 @@ runtime: $(RUNTIME_STAMP)
 
 venv: $(STAMP)
 
+# make run's development settings, written once (git-ignored): DEBUG on and a
+# random SECRET_KEY of this checkout's own. The site has no built-in key, and
+# DEBUG is off wherever nobody asked for it.
+.env:
+	@umask 077 && { \
+		echo "# Written by make run: this checkout's development settings (see .env.example)."; \
+		echo "DEBUG=1"; \
+		echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > $@
+	@echo "Wrote .env (DEBUG=1 and a new SECRET_KEY)."
+
 ## make migrate: apply database migrations (in production: once per release, from one machine)
 migrate: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
-import: venv migrate
+import: venv .env migrate
 	$(BIN)/python manage.py import_articles fixtures/
 
 ## make run: set everything up and serve the site on http://127.0.0.1:8000/

@@ -14,6 +14,11 @@ with a rare event. Finding that next change costs one query per new token.
 
 Only anonymous GET/HEAD requests are served from or stored in the cache:
 staff see previews and banners that must never reach a reader.
+
+A page is keyed on its path and the query parameters it reads, nothing else:
+each cached view declares them (``query_parameters``), and the view only ever
+sees those. ``?utm_source=`` and other tracking or random parameters would
+otherwise make one entry each, and let anyone fill the cache.
 """
 
 import hashlib
@@ -28,7 +33,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Now
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -123,20 +128,52 @@ def _is_anonymous(request):
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def public_page(max_age=0):
+def declared_parameters(view, params=None):
+    """The query parameters ``view`` reads: ``params``, else its class's ``query_parameters``."""
+    if params is None:
+        view_class = getattr(view, "view_class", view)
+        params = getattr(view_class, "query_parameters", ())
+    return tuple(sorted(set(params)))
+
+
+def keep_declared_query(request, params):
+    """Cut ``request``'s query string to ``params``, in a fixed order; return it.
+
+    One value per name, the last (what ``request.GET.get`` gives the view);
+    empty values go, as the views read them as absent. The view then cannot
+    depend on anything the cache key leaves out.
+    """
+    kept = QueryDict(mutable=True)
+    for name in params:
+        value = request.GET.get(name)
+        if value:
+            kept[name] = value
+    query = kept.urlencode()
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
+    return query
+
+
+def public_page(max_age=0, params=None):
     """Decorate a public view with conditional GET, page caching and Cache-Control.
 
     ``max_age`` is what browsers and shared caches may keep without asking;
     HTML pages use 0 so a withdrawn article disappears on the next view
     (revalidation is a cheap 304). Responses for signed-in users are private
-    and never cached here.
+    and never cached here. ``params`` are the query parameters the view reads
+    (default: the view class's ``query_parameters``); any other is dropped
+    before the view runs, and is not part of the page's cache key or ETag.
     """
 
     def decorator(view):
+        names = declared_parameters(view, params)
+
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
+            keep_declared_query(request, names)
             if not _is_anonymous(request):
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)

@@ -59,6 +59,10 @@ def environment(database, workdir, **extra):
         DATABASE_URL=f"sqlite:///{database}", CACHE_URL="locmemcache://faults", DEBUG="0",
         SECRET_KEY="bench-only-secret-key-" + "y" * 40, ALLOWED_HOSTS="127.0.0.1",
         STATIC_MANIFEST="0", LOG_LEVEL="ERROR", STATIC_ROOT=str(workdir / "static"),
+        # The client below plays the TLS-ending proxy (X-Forwarded-Proto).
+        TRUSTED_PROXY_COUNT="1",
+        # The reader threads all search from one address: no per-address limit.
+        SEARCH_REQUESTS_PER_MINUTE="0",
     )
     env.update(extra)
     return env

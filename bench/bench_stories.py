@@ -27,7 +27,8 @@ COUNT = 5000
 
 
 def manage(db, *args):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DEBUG": "1"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DEBUG": "1",
+           "SECRET_KEY": "bench-only-secret-key-" + "t" * 40}
     started = time.perf_counter()
     done = subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=False,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

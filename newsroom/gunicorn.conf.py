@@ -3,7 +3,14 @@
 ``BIND``, ``WEB_CONCURRENCY`` and ``GUNICORN_TIMEOUT`` are in the README's configuration
 table; keeping them here rather than on the Makefile's command line means a value in
 ``.env`` works the same as one exported in the shell.
+
+gunicorn also names itself in a ``Server`` header on every response. That tells a
+scanner which exploits to try and tells a reader nothing, so the header is left out.
+gunicorn builds it in ``Response.default_headers``; if a future version moves it,
+``tests/production/test_serve.py`` fails rather than the header quietly coming back.
 """
+
+from gunicorn.http import wsgi
 
 from newsroom.environment import env
 
@@ -18,3 +25,12 @@ max_requests = 5000
 max_requests_jitter = 500
 errorlog = "-"
 loglevel = "warning"
+
+_default_headers = wsgi.Response.default_headers
+
+
+def _default_headers_without_server(self):
+    return [line for line in _default_headers(self) if not line.lower().startswith("server:")]
+
+
+wsgi.Response.default_headers = _default_headers_without_server

@@ -1,4 +1,5 @@
-"""Site-wide middleware: request log lines, Content-Security-Policy, control characters, a friendly 503.
+"""Site-wide middleware: request log lines, Content-Security- and Permissions-Policy, control
+characters, a friendly 503.
 
 Every app server is interchangeable behind the load balancer, so none of
 these keep state of their own.
@@ -83,6 +84,24 @@ class ContentSecurityPolicyMiddleware:
             policy = self.admin_policy if request.path.startswith(_admin_prefix()) else self.policy
             if policy:
                 response["Content-Security-Policy"] = policy
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Add ``Permissions-Policy`` to every response: the site uses no camera, microphone...
+
+    An article body or a compromised third party embedded in a page then
+    cannot ask the reader's browser for them either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.policy
         return response
 
 

@@ -2,7 +2,8 @@
 
 Every setting a deployment may change is an environment variable listed in
 ``.env.example``; the defaults are for a developer's machine: SQLite in the
-project folder, local-memory cache, DEBUG on.
+project folder, local-memory cache. DEBUG is off and SECRET_KEY required
+unless set: `make run` writes both into the git-ignored .env on first run.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -10,16 +11,19 @@ from django.core.exceptions import ImproperlyConfigured
 # A .env file is optional (ENV_FILE names another); real environment variables win over it.
 from newsroom.environment import BASE_DIR, env
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a forgotten variable must give a production site, not
+# tracebacks and a development key. `make run` writes DEBUG=1 into .env.
+DEBUG = env.bool("DEBUG", default=False)
 
-# Only a development machine may run on a known key: with DEBUG off a
-# missing SECRET_KEY must stop the process, not silently weaken sessions.
-_DEV_SECRET_KEY = "django-insecure-newsroom-development-only"
+# No key ships with the code: one from the repository would let anyone forge
+# sessions and share links offline. `make run` writes a random one into the
+# git-ignored .env on first run; production passes its own.
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = _DEV_SECRET_KEY
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set: in production, pass it in the environment; "
+        "on a development machine, `make run` writes one (and DEBUG=1) into .env."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -44,11 +48,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # One JSON line per request, and the Content-Security-Policy header.
+    # One JSON line per request, the Content-Security- and Permissions-Policy headers.
     "newsroom.middleware.RequestLogMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # A NUL or control character in the URL is a 404 (or 400) here, never a database error.
     "newsroom.middleware.ControlCharacterMiddleware",
+    "newsroom.middleware.PermissionsPolicyMiddleware",
     # Static files straight from the app, compressed, before any other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public GETs read from the replica, when there is one.
@@ -198,6 +203,12 @@ BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 # the fast path on the Django versions it was verified on, 0 forces the plain ORM, 1 forces it.
 PREPARED_QUERIES = env.bool("PREPARED_QUERIES", default=None)
 
+# Article bodies: only the first MARKDOWN_MAX_CHARS characters are rendered
+# (hostile Markdown costs up to ~20 µs of CPU a character), and each worker
+# keeps rendered bodies up to MARKDOWN_MEMO_BYTES (articles/rendering.py).
+MARKDOWN_MAX_CHARS = env.int("MARKDOWN_MAX_CHARS", default=50_000)
+MARKDOWN_MEMO_BYTES = env.int("MARKDOWN_MEMO_BYTES", default=32 * 1024 * 1024)
+
 # Display name of the site in page titles, feeds and news sitemaps.
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 
@@ -223,9 +234,15 @@ SESSION_COOKIE_HTTPONLY = True
 # `manage.py check --deploy` must report nothing. Each can be turned off by
 # its environment variable, e.g. for a first rollout with a short HSTS.
 _PRODUCTION = not DEBUG
-# TLS ends at the proxy / load balancer, which must set (and overwrite) this
-# header; an empty value turns the trust off when gunicorn faces clients directly.
-_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto" if _PRODUCTION else "")
+# How many proxies (load balancer, CDN) stand in front of the app servers, each
+# appending to X-Forwarded-For. 0: gunicorn faces clients, and no forwarded
+# header is believed (newsroom/clients.py decides the client's address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# TLS ends at the declared proxy, which must set (and overwrite) this header.
+# Without a proxy anyone could send it and pass for HTTPS, so it is not trusted.
+_proxy_header = env.str(
+    "SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto" if TRUSTED_PROXY_COUNT > 0 else ""
+)
 if _proxy_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_PRODUCTION)
@@ -255,6 +272,22 @@ CONTENT_SECURITY_POLICY_ADMIN = env.str(
     "CONTENT_SECURITY_POLICY_ADMIN",
     default=CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
 )
+
+# Browser features no page of the site uses, refused to every page and to
+# anything a page embeds.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
+        "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+        "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+        "xr-spatial-tracking=()"
+    ),
+)
+
+# Searches one client address may run per minute (staff are not counted; 0:
+# no limit), counted in the shared cache (newsroom/ratelimit.py).
+SEARCH_REQUESTS_PER_MINUTE = env.int("SEARCH_REQUESTS_PER_MINUTE", default=30)
 
 # Admin sign-in: after this many failures for one user name, or this many
 # from one address, sign-in is refused for LOGIN_LOCKOUT_SECONDS.

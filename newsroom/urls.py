@@ -21,7 +21,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", crawler_file(sitemaps.sitemap_xml), name="sitemap"),
     path("sitemap-news.xml", public_page(max_age=300)(sitemaps.news_sitemap), name="sitemap-news"),
-    path("sitemap-<slug:section>.xml", crawler_file(sitemaps.sitemap_section), name="sitemap-section"),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(max_age=3600, params=["p"])(sitemaps.sitemap_section),
+        name="sitemap-section",
+    ),
     path("providers/", include("providers.urls")),
     path("search/", include("search.urls")),
     path("stories/", include("stories.urls")),

@@ -20,6 +20,7 @@ class ProviderIndexView(PublicSiteMixin, ListView):
     paginate_by = INDEX_PAGE_SIZE
     heading = "Sources"
     lists_articles = False
+    query_parameters = ("page",)
 
     def get_queryset(self):
         live = Article.objects.live().filter(provider=OuterRef("pk"))

@@ -1,9 +1,12 @@
 """The public search page: a form, ranked live results, pagination."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from articles.queries import listed_articles
+from newsroom.ratelimit import RateLimit
 
 from . import search
 from .forms import SearchForm
@@ -11,8 +14,21 @@ from .forms import SearchForm
 RESULTS_PER_PAGE = 20
 
 
+def _searches():
+    return RateLimit("search", settings.SEARCH_REQUESTS_PER_MINUTE, seconds=60)
+
+
 def search_page(request):
-    """``/search/?q=...``: only live articles, best match first."""
+    """``/search/?q=...``: only live articles, best match first.
+
+    Each search costs the database far more than a cached page, so readers
+    get ``SEARCH_REQUESTS_PER_MINUTE`` of them per address; staff are not
+    counted. The empty form costs nothing and is never refused.
+    """
+    if request.GET.get("q", "").strip() and not request.user.is_staff:
+        wait = _searches().hit(request)
+        if wait:
+            return too_many_searches(request, wait)
     form = SearchForm(request.GET)
     results = page = None
     if form.is_valid() and form.cleaned_data["q"]:
@@ -26,3 +42,15 @@ def search_page(request):
         # get_page, not page: a hostile or stale ?page= shows a real page, never an error.
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "search/results.html", {"form": form, "results": results, "page_obj": page})
+
+
+def too_many_searches(request, wait):
+    """429 with ``Retry-After``: a page saying how long to wait, which nobody may keep."""
+    response = render(
+        request, "search/too_many.html",
+        {"wait": wait, "per_minute": settings.SEARCH_REQUESTS_PER_MINUTE},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    add_never_cache_headers(response)
+    return response

@@ -43,6 +43,7 @@ class StoryDetailView(PublicSiteMixin, TemplateView):
 
     template_name = "stories/story_detail.html"
     lists_articles = False
+    query_parameters = ()
 
     def get(self, request, *args, **kwargs):
         story = get_object_or_404(Story.objects.select_related("merged_into").only("slug", "merged_into__slug"), slug=kwargs["slug"])

@@ -19,6 +19,7 @@ class ArchiveIndexView(PublicSiteMixin, TemplateView):
     template_name = "articles/archive_index.html"
     heading = "Archive"
     lists_articles = False
+    query_parameters = ()
 
     def get_context_data(self, **kwargs):
         months = (

@@ -18,6 +18,8 @@ class PublicSiteMixin:
     paginate_by = PAGE_SIZE
     heading = ""
     lists_articles = True
+    # What the page cache keys on (articles/caching.py): the cursor, nothing else.
+    query_parameters = ("before", "after")
 
     def get_queryset(self):
         return listed_articles()

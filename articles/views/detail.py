@@ -14,6 +14,8 @@ from .base import PublicSiteMixin
 class ArticleDetailView(PublicSiteMixin, DetailView):
     """An article at its permanent URL: live for everyone, a preview for staff, 410 once killed."""
 
+    query_parameters = ()
+
     def get_object(self, queryset=None):
         found = article_by_slug(self.kwargs["slug"])
         if not found:

@@ -33,6 +33,7 @@ class TopicIndexView(PublicSiteMixin, ListView):
     paginate_by = INDEX_PAGE_SIZE
     heading = "Topics"
     lists_articles = False
+    query_parameters = ("page",)
 
     def get_queryset(self):
         live_tagged = TaggedArticle.objects.filter(

@@ -104,3 +104,95 @@ def test_json_ld_cannot_close_its_script_element():
 
 def test_xml_text_removes_only_what_xml_forbids():
     assert xml_text("a\x00b\x01c\td\ne\u202bf\ufffe") == "abc\td\ne\u202bf"
+
+
+# --- Bounded work and memory -------------------------------------------------
+
+MEGABYTE = 1_000_000
+
+# Bodies that cost markdown-it 8-16 s of CPU each at a megabyte, or nest deep.
+PATHOLOGICAL = {
+    "nested quotes": ">" * MEGABYTE,
+    "nested lists": "".join("  " * (i % 400) + "- item\n" for i in range(MEGABYTE // 400)),
+    "emphasis runs": "*a_" * (MEGABYTE // 3),
+    "open brackets": "[" * MEGABYTE,
+    "open images": "![" * (MEGABYTE // 2),
+    "link references": "".join(f"[r{i}]: https://example.com/{i}\n" for i in range(20_000))
+    + "[r1] [r2] " * 50_000,
+    "huge table": "|" + "a|" * 5_000 + "\n|" + "-|" * 5_000 + "\n" + "|x|\n" * 100_000,
+}
+
+
+@pytest.fixture
+def parsed_lengths(monkeypatch):
+    """The length of every source markdown-it is asked to parse."""
+    from articles import rendering
+
+    rendering._memo.clear()
+    lengths = []
+    parse = rendering._markdown.parse
+
+    def counting_parse(source, env=None):
+        lengths.append(len(source))
+        return parse(source, env)
+
+    monkeypatch.setattr(rendering._markdown, "parse", counting_parse)
+    yield lengths
+    rendering._memo.clear()
+
+
+@pytest.mark.parametrize("source", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_hostile_bodies_are_rendered_from_a_bounded_prefix(settings, parsed_lengths, source):
+    """However long the file's body, markdown-it sees at most MARKDOWN_MAX_CHARS of it."""
+    settings.MARKDOWN_MAX_CHARS = 4_000
+    html = render_markdown(source)
+    assert parsed_lengths and max(parsed_lengths) <= 4_000
+    assert html.endswith("This article is too long to show in full here.</em></p>")
+    assert_inert(html, allow_script_types=())
+
+
+def test_a_long_body_is_cut_at_a_paragraph_with_a_note(settings, parsed_lengths):
+    settings.MARKDOWN_MAX_CHARS = 100
+    html = render_markdown("First paragraph, " * 4 + "\n\n" + "Second paragraph " * 20)
+    assert "First paragraph" in html and "Second" not in html
+    assert html.count("<p") == 2 and "too long to show in full" in html
+
+
+def test_by_default_a_megabyte_body_renders_only_its_first_fifty_thousand_characters(parsed_lengths):
+    html = render_markdown("A plain sentence of a long read. " * (MEGABYTE // 33))
+    assert max(parsed_lengths) <= 50_000
+    assert "too long to show in full" in html
+
+
+def test_a_body_within_the_limit_is_rendered_whole(parsed_lengths):
+    source = "Word " * 2_000
+    assert "too long" not in render_markdown(source)
+    assert parsed_lengths == [len(source)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [">" * 10_000 + " deep", "".join("  " * i + "- a\n" for i in range(2_000))],
+    ids=["quotes", "lists"],
+)
+def test_nesting_stops_at_twenty_levels(source):
+    html = render_markdown(source)
+    assert html.count("<blockquote>") + html.count("<ul>") <= 21
+
+
+def test_rendered_bodies_are_memoised_within_a_memory_budget(settings, parsed_lengths):
+    """Each worker keeps rendered bodies up to MARKDOWN_MEMO_BYTES, keyed by hash, not by text."""
+    from articles.rendering import _memo
+
+    settings.MARKDOWN_MEMO_BYTES = 300_000
+    bodies = [f"Body {n}. " + "Some words of a story. " * 2_000 for n in range(30)]  # ~46 kB each
+    for body in bodies:
+        render_markdown(body)
+    assert 0 < _memo.bytes <= 300_000
+    assert 0 < len(_memo) < 30
+    # The newest is kept and served without parsing again; the oldest made room.
+    parsed = len(parsed_lengths)
+    render_markdown(bodies[-1])
+    assert len(parsed_lengths) == parsed
+    render_markdown(bodies[0])
+    assert len(parsed_lengths) == parsed + 1

@@ -139,3 +139,50 @@ def test_pages_are_served_fresh_when_the_cache_is_unreachable(client, make_artic
     assert response.status_code == 200
     assert "Still readable" in response.content.decode()
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/", "/topics/", "/rss/", "/sitemap.xml", "article"])
+def test_tracking_parameters_share_one_cached_page(client, make_article, django_assert_num_queries, path):
+    """?utm_source= floods: a page read once is served from the cache whatever else is appended."""
+    article = make_article(topics=["Space"])
+    path = article.get_absolute_url() if path == "article" else path
+    first = client.get(path, {"utm_source": "newsletter"})
+    assert first.status_code == 200
+    for n in range(3):
+        with django_assert_num_queries(0):
+            again = client.get(path, {"utm_source": f"flood-{n}", "fbclid": n, "x": "y" * n})
+        assert again.status_code == 200
+        assert again["ETag"] == first["ETag"]
+
+
+def test_the_canonical_link_never_carries_a_readers_parameters(client, make_article):
+    make_article()
+    page = client.get("/", {"utm_source": "newsletter", "ref": "<evil>"}).content.decode()
+    assert 'rel="canonical" href="http://testserver/"' in page
+    assert "utm_source" not in page and "evil" not in page
+
+
+def test_the_parameters_a_page_reads_still_make_pages_of_their_own(client, make_article):
+    for n in range(25):
+        make_article(title=f"Story {n:02}", published_at=timezone.now() - timedelta(hours=n))
+    front = client.get("/")
+    older = front.context["page_obj"].next_query
+    assert older.startswith("before=")
+    second = client.get(f"/?{older}&utm_source=x")
+    assert second.status_code == 200
+    assert second["ETag"] != front["ETag"]
+    assert "Story 00" in front.content.decode() and "Story 00" not in second.content.decode()
+    # The same page, whatever order or padding its parameters come in.
+    assert client.get(f"/?utm_medium=y&{older}&after=")["ETag"] == second["ETag"]
+
+
+def test_numbered_index_pages_are_told_apart(client, make_article, monkeypatch):
+    from articles.views import lists
+
+    monkeypatch.setattr(lists.TopicIndexView, "paginate_by", 1)
+    make_article(topics=["Alpha"])
+    make_article(topics=["Beta"])
+    one = client.get("/topics/", {"page": 1, "utm_source": "x"}).content.decode()
+    two = client.get("/topics/", {"page": 2, "utm_source": "y"}).content.decode()
+    assert "Alpha" in one and "Beta" not in one
+    assert "Beta" in two and "Alpha" not in two

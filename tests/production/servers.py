@@ -39,6 +39,8 @@ def production_env(**overrides):
     env.update(
         DEBUG="0",
         SECRET_KEY="production-test-" + "k" * 50,
+        # Browser plays the TLS-ending proxy in front of gunicorn.
+        TRUSTED_PROXY_COUNT="1",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         STATIC_MANIFEST="0",
         LOG_LEVEL="INFO",
@@ -86,7 +88,8 @@ def gunicorn(env, *, workers=1, log_path=None):
     port = free_port()
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "newsroom.wsgi", "--workers", str(workers),
+        [str(BIN / "gunicorn"), "newsroom.wsgi", "--config", "newsroom/gunicorn.conf.py",
+         "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--timeout", "30"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )

@@ -72,6 +72,17 @@ def test_pages_tell_browsers_not_to_sniff_frame_or_leak_referrers(client, db):
     assert response["X-Frame-Options"] == "DENY"
 
 
+def test_every_response_refuses_the_browser_features_the_site_does_not_use(client, admin_client, pages):
+    """Pages, errors, static files and the admin all carry the Permissions-Policy."""
+    responses = [client.get(path) for path in [*pages, "/static/site.css", "/healthz"]]
+    responses.append(admin_client.get("/admin/"))
+    for response in responses:
+        policy = response.get("Permissions-Policy", "")
+        assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy, (
+            response.status_code, response.get("Content-Type"),
+        )
+
+
 def test_the_policy_check_catches_what_a_browser_would_block():
     """The checker itself: an inline script and a style attribute are reported."""
     page = html.fromstring('<html><body><p style="color:red">x</p><script>alert(1)</script></body></html>')

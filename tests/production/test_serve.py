@@ -54,6 +54,9 @@ def test_make_serve_runs_the_site_with_static_files_https_redirects_and_json_log
     assert redirect.status == 301 and redirect.headers["Location"].startswith("https://")
     assert health.status == 200
     assert page.status == 200
+    # Nothing tells a scanner which server software to attack.
+    assert "Server" not in page.headers and "Server" not in css.headers
+    assert "gunicorn" not in str(page.headers).lower()
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert stylesheet, "the page does not link the hashed stylesheet"
     assert css.status == 200 and "immutable" in css.headers["Cache-Control"]

@@ -20,6 +20,81 @@ def settings_value(env, expression):
     return run_manage(env, "shell", "-v", "0", "-c", code).stdout.strip()
 
 
+def imported_settings(env, *names):
+    """Import newsroom.settings in a fresh process with exactly ``env``; its values or its error.
+
+    The developer's own .env (which `make run` writes) is not read: the
+    variables under test are the only ones.
+    """
+    code = (
+        "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None)\n"
+        "from newsroom import settings\n"
+        f"print(*[getattr(settings, name, None) for name in {list(names)!r}])"
+    )
+    return subprocess.run(
+        [str(BIN / "python"), "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+
+
+def bare_env(**variables):
+    """The environment with no DEBUG or SECRET_KEY, plus ``variables``."""
+    env = production_env()
+    del env["DEBUG"], env["SECRET_KEY"]
+    return env | variables
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{}, {"DEBUG": "1"}, {"DEBUG": "0"}],
+    ids=["nothing set", "DEBUG=1", "DEBUG=0"],
+)
+def test_no_installation_runs_without_a_key_of_its_own(variables):
+    """Neither production nor a development machine falls back to a key from the repository."""
+    result = imported_settings(bare_env(**variables), "SECRET_KEY")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    """A forgotten DEBUG gives a production site: no tracebacks, HTTPS, secure cookies."""
+    result = imported_settings(
+        bare_env(SECRET_KEY="k" * 50), "DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE"
+    )
+    assert result.stdout.split() == ["False", "True", "True"], result.stderr
+
+
+def test_make_run_writes_a_development_env_with_a_fresh_key(tmp_path):
+    """`make run` on a new checkout: DEBUG on and a random key no other checkout shares."""
+    keys = []
+    for checkout in (tmp_path / "one", tmp_path / "two"):
+        checkout.mkdir()
+        subprocess.run(["make", "--no-print-directory", "-s", "-C", str(checkout), "-f",
+                        str(ROOT / "Makefile"), ".env"], check=True, capture_output=True, timeout=60)
+        written = dict(
+            line.split("=", 1) for line in (checkout / ".env").read_text().splitlines()
+            if "=" in line and not line.startswith("#")
+        )
+        assert (checkout / ".env").stat().st_mode & 0o077 == 0  # readable by its owner only
+        result = imported_settings(bare_env(**written), "DEBUG")
+        assert result.stdout.split() == ["True"], result.stderr
+        keys.append(written["SECRET_KEY"])
+    assert len(keys[0]) >= 50 and keys[0] != keys[1]
+
+
+def test_proxy_headers_are_not_trusted_unless_a_proxy_is_declared():
+    """gunicorn facing clients: a client's X-Forwarded-Proto must not pass for HTTPS."""
+    env = production_env()
+    del env["TRUSTED_PROXY_COUNT"]
+    result = imported_settings(env, "TRUSTED_PROXY_COUNT", "SECURE_PROXY_SSL_HEADER")
+    assert result.stdout.split() == ["0", "None"], result.stderr
+
+
+def test_a_declared_proxy_is_trusted_for_the_scheme():
+    result = imported_settings(production_env(TRUSTED_PROXY_COUNT="1"), "SECURE_PROXY_SSL_HEADER")
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", result.stderr
+
+
 def test_check_deploy_reports_nothing_with_production_settings():
     result = run_manage(production_env(), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -27,9 +102,8 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = production_env()
-    del env["SECRET_KEY"]
-    result = run_manage(env, "check")
+    # Empty rather than absent, so a developer's .env cannot fill it in.
+    result = run_manage(production_env(SECRET_KEY=""), "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
@@ -37,7 +111,6 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_development_defaults_serve_plain_http():
     """`make run` on a laptop: no HTTPS redirect, no secure-only cookies, readable logs."""
     env = production_env(DEBUG="1")
-    del env["SECRET_KEY"]
     values = settings_value(
         env,
         "settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS, settings.LOG_FORMAT",

@@ -179,3 +179,84 @@ def test_hostile_queries_never_give_an_error_page(client, make_article, query):
                                 "published_after": query[:50]})
 
     assert response.status_code == 200
+
+
+# --- Rate limit ----------------------------------------------------------------
+
+
+@pytest.fixture
+def three_a_minute(settings, make_article):
+    settings.SEARCH_REQUESTS_PER_MINUTE = 3
+    make_article(title="Harbour reopens")
+
+
+def search_from(client, address, forwarded_for=None, q="harbour"):
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return client.get(URL, {"q": q}, REMOTE_ADDR=address, headers=headers)
+
+
+def test_a_reader_who_searches_too_often_gets_a_readable_429_with_retry_after(client, three_a_minute):
+    for _ in range(3):
+        assert search_from(client, "203.0.113.7").status_code == 200
+    refused = search_from(client, "203.0.113.7")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "no-store" in refused["Cache-Control"]
+    html = refused.content.decode()
+    assert "<h1>Too many searches</h1>" in html
+    assert f"wait {refused['Retry-After']} second" in html
+    assert headlines(refused) == []
+
+
+def test_the_limit_is_per_client_address(client, three_a_minute):
+    for _ in range(4):
+        search_from(client, "203.0.113.7")
+    assert search_from(client, "198.51.100.2").status_code == 200
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit_without_a_declared_proxy(client, three_a_minute):
+    for n in range(3):
+        search_from(client, "203.0.113.7", forwarded_for=f"192.0.2.{n}")
+    assert search_from(client, "203.0.113.7", forwarded_for="192.0.2.99").status_code == 429
+
+
+def test_behind_a_declared_proxy_each_forwarded_client_is_counted(client, three_a_minute, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(4):
+        search_from(client, "10.0.0.1", forwarded_for="203.0.113.7")
+    assert search_from(client, "10.0.0.1", forwarded_for="203.0.113.7").status_code == 429
+    # Every reader comes through the same proxy; only the one who searched too much waits.
+    assert search_from(client, "10.0.0.1", forwarded_for="198.51.100.2").status_code == 200
+
+
+def test_staff_are_not_limited(client, three_a_minute, django_user_model):
+    client.force_login(django_user_model.objects.create_user("desk", password="pw", is_staff=True))
+    for _ in range(6):
+        assert search_from(client, "203.0.113.7").status_code == 200
+
+
+def test_the_empty_form_is_never_refused(client, three_a_minute):
+    for _ in range(4):
+        search_from(client, "203.0.113.7")
+    assert client.get(URL, REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
+def test_the_count_lives_in_the_shared_cache(client, three_a_minute):
+    """Every app server reads the same count: it is in the cache, not in a process."""
+    from django.core.cache import cache
+
+    for _ in range(4):
+        search_from(client, "203.0.113.7")
+    cache.clear()
+    assert search_from(client, "203.0.113.7").status_code == 200
+
+
+def test_searches_still_work_when_the_cache_is_unreachable(client, three_a_minute, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    monkeypatch.setattr(cache, "add", down)
+    for _ in range(5):
+        assert search_from(client, "203.0.113.7").status_code == 200

@@ -1,0 +1,35 @@
+"""Who is asking: the client's address, as far as the declared proxies can vouch for it.
+
+``TRUSTED_PROXY_COUNT`` says how many proxies (load balancer, CDN, nginx) sit
+in front of the app servers, each appending the address it received the
+request from to ``X-Forwarded-For``. With none (the default) the client is
+``REMOTE_ADDR``: the header is then the client's own words and worth nothing.
+With N, the client is the Nth address from the right of that header: the
+ones to its left were written by the client and may be anything.
+
+Every per-client limit (search, sign-in) asks here, so there is one answer.
+"""
+
+import ipaddress
+
+from django.conf import settings
+
+
+def client_address(request):
+    """The address of the client that sent ``request``, as a string ("" if unknown)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if len(forwarded) < count:
+        # Fewer hops than proxies: the request did not come through all of
+        # them, so nothing in the header is vouched for.
+        return remote
+    candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -1,0 +1,55 @@
+"""Per-client request limits, counted in the shared cache so every app server agrees.
+
+A limit allows ``requests`` per client address in each fixed window of
+``seconds``; the client address is ``newsroom.clients.client_address`` (so
+``TRUSTED_PROXY_COUNT`` decides it). Counts are keyed by a hash of the
+address and the window's number, and expire with the window.
+
+If the cache cannot be reached, requests are let through: a search that
+works unlimited beats a site that refuses every reader.
+"""
+
+import hashlib
+import logging
+import math
+import time
+
+from django.core.cache import cache
+
+from .clients import client_address
+
+logger = logging.getLogger(__name__)
+
+
+class RateLimit:
+    """``requests`` per client address per ``seconds``; ``hit()`` counts one."""
+
+    def __init__(self, name, requests, seconds=60):
+        self.name = name
+        self.requests = requests
+        self.seconds = seconds
+
+    def hit(self, request):
+        """Count this request; return how many seconds the client must wait, or 0 if allowed."""
+        if self.requests <= 0:
+            return 0
+        now = time.time()
+        window = int(now // self.seconds)
+        # Hashed: addresses are personal data, and cache keys get listed.
+        address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+        key = f"rate:{self.name}:{address}:{window}"
+        try:
+            # add() starts the window's count with its expiry; incr() keeps it.
+            if cache.add(key, 1, self.seconds + 1):
+                count = 1
+            else:
+                count = cache.incr(key)
+        except ValueError:
+            # The count expired between add() and incr(): a new window.
+            return 0
+        except Exception:
+            logger.exception("Rate limit %s unavailable: the cache cannot be reached", self.name)
+            return 0
+        if count <= self.requests:
+            return 0
+        return max(1, math.ceil((window + 1) * self.seconds - now))

@@ -1,0 +1,13 @@
+"""The suite's settings: the site's own, in development mode, with a key made for this run.
+
+The site has no built-in key (newsroom/settings.py); a test run gets a
+random one, so nothing signed in a test is valid anywhere else.
+"""
+
+import os
+import secrets
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "test-run-" + secrets.token_urlsafe(40))
+
+from newsroom.settings import *  # noqa: E402, F403
