@@ -5,6 +5,7 @@ Every setting a deployment may change is an environment variable listed in
 project folder, local-memory cache, DEBUG on.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -148,6 +149,27 @@ if "RedisCache" in CACHES["default"]["BACKEND"]:
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
+# What every process must agree on at once (the public pages' content version,
+# articles/caching.py): a gunicorn worker, the importer and `manage.py shell`
+# each have their own local-memory cache, so a kill made in one would stay
+# invisible to the others' cached pages. A cache that is already shared serves;
+# otherwise small files in the project folder do (one stat and read per
+# request), namespaced by the database so two sites never share a version.
+# Several app servers need a shared CACHE_URL (Redis).
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    CACHES["shared"] = env.cache_url(
+        "SHARED_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"
+    )
+    _database = DATABASES["default"]
+    CACHES["shared"].setdefault(
+        "KEY_PREFIX",
+        hashlib.sha256(
+            f"{_database['ENGINE']}|{_database.get('HOST', '')}|{_database.get('PORT', '')}|"
+            f"{_database['NAME']}".encode()
+        ).hexdigest()[:12],
+    )
+else:
+    CACHES["shared"] = dict(CACHES["default"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
