@@ -85,3 +85,20 @@ def test_verbosity_2_lists_every_file(write_article):
     _, out, _ = run("-v", "2", str(path))
 
     assert f"{path}: unchanged" in out
+
+
+def test_a_killed_article_is_reported_unchanged_with_the_reason(write_article, tmp_path):
+    path = write_article(webUrl="https://example.com/killed")
+    run(str(path))
+    Article.objects.update(status=Article.Status.KILLED)
+    write_article(path.name, title="Rewritten", webUrl="https://example.com/killed")
+    report = tmp_path / "report.json"
+
+    code, out, _ = run("-v", "2", "--report", str(report), str(path))
+
+    assert code == 0
+    assert f"{path}: unchanged (killed: a killed article is frozen" in out
+    assert "0 updated, 1 unchanged (1 of them killed: left as it is)" in out
+    [entry] = json.loads(report.read_text())
+    assert (entry["outcome"], entry["reason"][:6]) == ("unchanged", "killed")
+    assert Article.objects.get().title != "Rewritten"

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             if outcome.outcome == REJECTED:
                 self.stderr.write(self.style.ERROR(str(outcome.error)))
             elif verbosity >= 2:
-                self.stdout.write(f"{outcome.path}: {outcome.outcome}")
+                self.stdout.write(str(outcome))
             if report_file:
                 report_file.write(("[\n" if entries == 0 else ",\n") + json.dumps(outcome.as_dict()))
                 entries += 1
