@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, connections
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -28,7 +28,7 @@ from newsroom.prepared import PreparedQuerySet
 from stories.models import one_per_story, with_story
 
 from . import rendering
-from .models import Article, Correction, Image, Related, TaggedArticle, Topic
+from .models import Article, Correction, Image, Related, Topic
 from .templatetags.pictures import fallback_rendition
 
 PAGE_SIZE = 20
@@ -379,7 +379,8 @@ class TopicView(PublicSiteMixin, ListView):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        # A topic only unpublished articles carry is not there yet for readers.
+        self.topic = get_object_or_404(Topic.objects.live(), slug=self.kwargs["slug"])
         return super().get_queryset().tagged(self.topic)
 
     def get_context_data(self, **kwargs):
@@ -400,10 +401,7 @@ class TopicIndexView(PublicSiteMixin, ListView):
     lists_articles = False
 
     def get_queryset(self):
-        live_tagged = TaggedArticle.objects.filter(
-            tag=OuterRef("pk"), content_object__in=Article.objects.live()
-        )
-        return Topic.objects.filter(Exists(live_tagged)).order_by("name", "pk")
+        return Topic.objects.live().order_by("name", "pk")
 
     # Topics are few: numbered pages suit them better than cursors.
     paginate_queryset = ListView.paginate_queryset

@@ -5,6 +5,16 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 
+class ProviderQuerySet(models.QuerySet):
+    def live(self):
+        """Outlets with a live article: the only ones whose names and pages readers may see."""
+        from articles.models import Article
+
+        return self.filter(
+            models.Exists(Article.objects.live().filter(provider=models.OuterRef("pk")))
+        )
+
+
 class Provider(models.Model):
     """A news outlet, identified by its normalised domain (``ktla.com``).
 
@@ -17,6 +27,8 @@ class Provider(models.Model):
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
