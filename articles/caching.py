@@ -127,6 +127,29 @@ def content_version():
     return version
 
 
+def per_version(name, build):
+    """``build()``, computed once per content version: fresh after any change, cheap until then.
+
+    For parts of pages that every reader shares and that change only with the
+    content (the search page's filter menus). Kept in this process's cache
+    under the shared version's token, so a change made anywhere renews it.
+    """
+    try:
+        token, _ = content_version()
+        key = f"public:{name}:{token}"
+        value = cache.get(key)
+    except Exception:
+        logger.exception("Public page cache unavailable")
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, _page_seconds() or 300)
+        except Exception:
+            logger.exception("Could not store %s in the cache", name)
+    return value
+
+
 def _is_anonymous(request):
     # Looking at the cookie, not request.user, keeps the session table out of
     # a reader's request; a stale cookie only costs a cache bypass.
