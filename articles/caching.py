@@ -1,7 +1,10 @@
 """Caching and conditional GET for the public site.
 
-One site-wide *content version* lives in the cache: a random token plus the
-time it was minted. Every cached page key and every ETag includes the token,
+One site-wide *content version* lives in the cache every process shares
+(``CACHES["shared"]``: Redis in production, small files on one machine): a
+random token plus the time it was minted. Pages themselves may sit in a
+per-process cache, because they are looked up under the token: a kill made by
+the importer, the shell or another worker changes the token for all of them. Every cached page key and every ETag includes the token,
 so invalidating the whole public site is one ``cache.delete``; stale pages are
 simply never looked up again and age out.
 
@@ -29,7 +32,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Now
@@ -48,6 +51,12 @@ _REPLAYED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
 def _page_seconds():
     return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+def _versions():
+    """The cache that holds the content version, shared by every process of the site."""
+    # A test or a deployment may define only "default"; then that one is it.
+    return caches["shared"] if "shared" in settings.CACHES else cache
 
 
 def invalidate_public_pages():
@@ -77,14 +86,14 @@ def _version_after_commit():
         _drop_version()
         return
     try:
-        cache.set(VERSION_KEY, (secrets.token_hex(8), time.time()), lag)
+        _versions().set(VERSION_KEY, (secrets.token_hex(8), time.time()), lag)
     except Exception:
         logger.exception("Could not invalidate the public page cache")
 
 
 def _drop_version():
     try:
-        cache.delete(VERSION_KEY)
+        _versions().delete(VERSION_KEY)
     except Exception:
         # A write must not fail because the cache is down; nothing is served
         # from an unreachable cache, and a restarted one starts empty.
@@ -107,7 +116,8 @@ def next_scheduled_change():
 
 def content_version():
     """The current ``(token, minted_at)``, minting a new one when none is cached."""
-    version = cache.get(VERSION_KEY)
+    versions = _versions()
+    version = versions.get(VERSION_KEY)
     if version is not None:
         return version
     lifetime = _page_seconds() or 300
@@ -117,9 +127,32 @@ def content_version():
         lifetime = max(1, min(lifetime, math.ceil(until_change)))
     version = (secrets.token_hex(8), time.time())
     # add(), not set(): when two requests race, both end up on the winner's token.
-    if not cache.add(VERSION_KEY, version, lifetime):
-        version = cache.get(VERSION_KEY) or version
+    if not versions.add(VERSION_KEY, version, lifetime):
+        version = versions.get(VERSION_KEY) or version
     return version
+
+
+def per_version(name, build):
+    """``build()``, computed once per content version: fresh after any change, cheap until then.
+
+    For parts of pages that every reader shares and that change only with the
+    content (the search page's filter menus). Kept in this process's cache
+    under the shared version's token, so a change made anywhere renews it.
+    """
+    try:
+        token, _ = content_version()
+        key = f"public:{name}:{token}"
+        value = cache.get(key)
+    except Exception:
+        logger.exception("Public page cache unavailable")
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, _page_seconds() or 300)
+        except Exception:
+            logger.exception("Could not store %s in the cache", name)
+    return value
 
 
 def _is_anonymous(request):
@@ -183,12 +216,7 @@ def public_page(max_age=0, params=None):
             try:
                 token, minted_at = content_version()
             except Exception:
-                # An unreachable cache must not take the site down: serve the
-                # page fresh, and let nobody keep it.
-                logger.exception("Public page cache unavailable")
-                response = view(request, *args, **kwargs)
-                patch_cache_control(response, no_cache=True)
-                return response
+                return _served_fresh(view, request, args, kwargs)
             url = request.build_absolute_uri()
             digest = hashlib.sha256(f"{token}|{url}".encode()).hexdigest()[:32]
             etag = f'"{digest}"'
@@ -196,9 +224,12 @@ def public_page(max_age=0, params=None):
 
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
-                response = _cached_or_rendered(
-                    f"{PAGE_KEY_PREFIX}:{digest}", view, request, args, kwargs
-                )
+                try:
+                    response = _cached_or_rendered(
+                        f"{PAGE_KEY_PREFIX}:{digest}", view, request, args, kwargs
+                    )
+                except _CacheDown:
+                    return _served_fresh(view, request, args, kwargs)
             if response.status_code in (200, 304):
                 # Ours replace the views' own (a feed's newest item date would go
                 # backwards when that item is withdrawn).
@@ -215,10 +246,28 @@ def public_page(max_age=0, params=None):
     return decorator
 
 
+class _CacheDown(Exception):
+    """The page cache could not be read."""
+
+
+def _served_fresh(view, request, args, kwargs):
+    # An unreachable cache must not take the site down: serve the page fresh,
+    # and let nobody keep it.
+    logger.exception("Public page cache unavailable")
+    response = view(request, *args, **kwargs)
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
 def _cached_or_rendered(key, view, request, args, kwargs):
     seconds = _page_seconds()
     if seconds:
-        stored = cache.get(key)
+        # The version and the pages may live in different caches (shared and
+        # per process), so either may be the one that is down.
+        try:
+            stored = cache.get(key)
+        except Exception as error:
+            raise _CacheDown from error
         if stored is not None:
             status, content, headers = stored
             response = HttpResponse(content, status=status)
@@ -232,5 +281,8 @@ def _cached_or_rendered(key, view, request, args, kwargs):
     if seconds and response.status_code in (200, 404, 410) and not response.streaming:
         if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):
             headers = [(name, response[name]) for name in _REPLAYED_HEADERS if name in response]
-            cache.set(key, (response.status_code, response.content, headers), seconds)
+            try:
+                cache.set(key, (response.status_code, response.content, headers), seconds)
+            except Exception:
+                logger.exception("Could not store a public page in the cache")
     return response

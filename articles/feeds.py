@@ -101,7 +101,7 @@ class TopicFeed(LatestArticlesFeed):
     """The newest live articles on one topic (RSS 2.0)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(Topic.objects.live(), slug=slug)
 
     def title(self, obj=None):
         return self.text(f"{self.site_name()}: {obj.name}")
@@ -124,7 +124,7 @@ class ProviderFeed(LatestArticlesFeed):
     """The newest live articles from one provider (RSS 2.0)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Provider, slug=slug)
+        return get_object_or_404(Provider.objects.live(), slug=slug)
 
     def title(self, obj=None):
         return self.text(f"{self.site_name()}: {obj.name}")

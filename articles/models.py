@@ -9,7 +9,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models, router
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,22 @@ from .topic_names import topic_key, topic_name, topic_name_problem
 URL_MAX_LENGTH = 2048
 
 
+class TopicQuerySet(models.QuerySet):
+    def live(self):
+        """Topics a live article carries: the only ones whose names readers may see.
+
+        A topic that only drafts, embargoed or withdrawn articles use is
+        unpublished news in itself (a name in tomorrow's scoop).
+        """
+        return self.filter(
+            Exists(
+                TaggedArticle.objects.filter(
+                    tag=OuterRef("pk"), content_object__in=Article.objects.live()
+                )
+            )
+        )
+
+
 class Topic(TagBase):
     """A subject tag. Identity is ``key``, the case-folded name (``AI`` == ``ai``).
 
@@ -31,6 +47,8 @@ class Topic(TagBase):
     """
 
     key = models.CharField(max_length=100, unique=True, editable=False)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -90,6 +90,9 @@ class Step:
     sources: frozenset
     target: str | None = None  # None: the state stays as it is
     note_required: bool = False
+    # Takes the article off the site: its share links stop working too, or a
+    # link would go on showing it (and whatever a later re-import wrote).
+    withdraws: bool = False
 
 
 STEPS = {
@@ -113,17 +116,20 @@ STEPS = {
         Step("embargo", "Embargo", "embargo", "articles.change_article", _NOT_KILLED),
         Step(
             "unpublish", "Unpublish", "unpublish", "articles.unpublish_article",
-            frozenset({Status.PUBLISHED}), Status.UNPUBLISHED,
+            frozenset({Status.PUBLISHED}), Status.UNPUBLISHED, withdraws=True,
         ),
         Step(
             "archive", "Archive", "archive", "articles.archive_article",
-            frozenset({Status.PUBLISHED, Status.UNPUBLISHED}), Status.ARCHIVED,
+            frozenset({Status.PUBLISHED, Status.UNPUBLISHED}), Status.ARCHIVED, withdraws=True,
         ),
         Step(
             "correct", "Add correction", "correct", "articles.correct_article",
             frozenset({Status.PUBLISHED}), note_required=True,
         ),
-        Step("kill", "Kill", "kill", "articles.kill_article", _NOT_KILLED, Status.KILLED, note_required=True),
+        Step(
+            "kill", "Kill", "kill", "articles.kill_article", _NOT_KILLED, Status.KILLED,
+            note_required=True, withdraws=True,
+        ),
     ]
 }
 
@@ -190,12 +196,18 @@ def set_embargo(article, *, by, until, note="", expected_version=None):
 
 
 def unpublish(article, *, by, note="", expected_version=None):
-    """Withdraw a published article; it may be submitted or published again later."""
+    """Withdraw a published article; it may be submitted or published again later.
+
+    Its share links stop working: a new one may be made for the next draft.
+    """
     return _apply(article, STEPS["unpublish"], by, note=note, expected_version=expected_version)
 
 
 def archive(article, *, by, note="", expected_version=None):
-    """Take a published or withdrawn article off the site and keep it for the record."""
+    """Take a published or withdrawn article off the site and keep it for the record.
+
+    Its share links stop working.
+    """
     return _apply(article, STEPS["archive"], by, note=note, expected_version=expected_version)
 
 
@@ -220,14 +232,7 @@ def kill(article, *, by, note, expected_version=None):
 
     Share links to it stop working too.
     """
-    step = STEPS["kill"]
-    _check(article, step, by, note, expected_version)
-    with transaction.atomic():
-        entry = _write(article, step, by, note=note, expected_version=expected_version)
-        ShareLink.objects.filter(article=article, revoked_at__isnull=True).update(
-            revoked_at=entry.at, revoked_by=by
-        )
-    return entry
+    return _apply(article, STEPS["kill"], by, note=note, expected_version=expected_version)
 
 
 # --- edits, creation, imports ----------------------------------------------
@@ -475,10 +480,15 @@ def _write(article, step, by, *, note, expected_version, changes=None):
         for name, value in changes.items():
             setattr(article, name, value)
         article.save(update_fields=[*changes, "version", "updated_at"])
-        return Transition.objects.create(
+        entry = Transition.objects.create(
             article=article, action=step.name, from_status=from_status,
             to_status=article.status, user=by, note=note,
         )
+        if step.withdraws:
+            ShareLink.objects.filter(article=article, revoked_at__isnull=True).update(
+                revoked_at=entry.at, revoked_by=by
+            )
+        return entry
 
 
 def _claim(article, expected_version):

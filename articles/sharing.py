@@ -2,8 +2,8 @@
 
 A link's URL carries only a signature of its ``ShareLink`` id, so it cannot
 be guessed or altered; the row holds the expiry and the revocation, so a
-publisher can withdraw a link after sending it. Killing an article revokes
-its links (``publishing.kill``).
+publisher can withdraw a link after sending it. Taking an article off the site
+(unpublish, archive, kill) revokes its links in the same step (``publishing``).
 
 Included from the project's URLconf at ``share/``.
 """

@@ -6,6 +6,8 @@ project folder, local-memory cache. DEBUG is off and SECRET_KEY required
 unless set: `make run` writes both into the git-ignored .env on first run.
 """
 
+import hashlib
+
 from django.core.exceptions import ImproperlyConfigured
 
 # A .env file is optional (ENV_FILE names another); real environment variables win over it.
@@ -154,6 +156,27 @@ if "RedisCache" in CACHES["default"]["BACKEND"]:
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
+# What every process must agree on at once (the public pages' content version,
+# articles/caching.py): a gunicorn worker, the importer and `manage.py shell`
+# each have their own local-memory cache, so a kill made in one would stay
+# invisible to the others' cached pages. A cache that is already shared serves;
+# otherwise small files in the project folder do (one stat and read per
+# request), namespaced by the database so two sites never share a version.
+# Several app servers need a shared CACHE_URL (Redis).
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    CACHES["shared"] = env.cache_url(
+        "SHARED_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"
+    )
+    _database = DATABASES["default"]
+    CACHES["shared"].setdefault(
+        "KEY_PREFIX",
+        hashlib.sha256(
+            f"{_database['ENGINE']}|{_database.get('HOST', '')}|{_database.get('PORT', '')}|"
+            f"{_database['NAME']}".encode()
+        ).hexdigest()[:12],
+    )
+else:
+    CACHES["shared"] = dict(CACHES["default"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,16 @@ from django.utils.text import slugify
 from .validators import validate_host_name
 
 
+class ProviderQuerySet(models.QuerySet):
+    def live(self):
+        """Outlets with a live article: the only ones whose names and pages readers may see."""
+        from articles.models import Article
+
+        return self.filter(
+            models.Exists(Article.objects.live().filter(provider=models.OuterRef("pk")))
+        )
+
+
 class Provider(models.Model):
     """A news outlet, identified by its normalised domain (``ktla.com``).
 
@@ -19,6 +29,8 @@ class Provider(models.Model):
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

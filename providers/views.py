@@ -1,11 +1,9 @@
 """Provider pages on the public site: an index of outlets and each outlet's live articles."""
 
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles import rendering
-from articles.models import Article
 from articles.presenting import feed_links
 from articles.views.base import INDEX_PAGE_SIZE, PublicSiteMixin
 
@@ -23,8 +21,7 @@ class ProviderIndexView(PublicSiteMixin, ListView):
     query_parameters = ("page",)
 
     def get_queryset(self):
-        live = Article.objects.live().filter(provider=OuterRef("pk"))
-        return Provider.objects.filter(Exists(live)).order_by("name", "pk")
+        return Provider.objects.live().order_by("name", "pk")
 
     # Outlets are few: numbered pages suit them better than cursors.
     paginate_queryset = ListView.paginate_queryset
@@ -37,7 +34,10 @@ class ProviderDetailView(PublicSiteMixin, ListView):
 
     def get_queryset(self):
         # The health numbers come with the provider's row: no query of their own.
-        self.provider = get_object_or_404(health.with_public_health(Provider.objects.all()), slug=self.kwargs["slug"])
+        # An outlet only unpublished articles come from is not there yet for readers.
+        self.provider = get_object_or_404(
+            health.with_public_health(Provider.objects.live()), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(provider=self.provider)
 
     def get_context_data(self, **kwargs):

@@ -9,16 +9,20 @@ from articles.dates import shifted, showable
 from articles.models import Topic
 from providers.models import Provider
 
+from . import menus
+
 
 class SearchForm(forms.Form):
     # No max_length: the parser cuts long input itself, and an error for a
     # pasted paragraph would help no one.
     q = forms.CharField(label="Search for", required=False, strip=True)
+    # Any live topic or source is accepted; the menus offer the most used ones
+    # (search/menus.py), plus the one chosen.
     topic = forms.ModelChoiceField(
-        Topic.objects.all(), to_field_name="slug", required=False, empty_label="Any topic"
+        Topic.objects.live(), to_field_name="slug", required=False, empty_label="Any topic"
     )
     provider = forms.ModelChoiceField(
-        Provider.objects.all(), to_field_name="slug", required=False, label="Source",
+        Provider.objects.live(), to_field_name="slug", required=False, label="Source",
         empty_label="Any source",
     )
     published_after = forms.DateField(
@@ -27,6 +31,20 @@ class SearchForm(forms.Form):
     published_before = forms.DateField(
         label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, menu in (("topic", menus.topic_choices()), ("provider", menus.provider_choices())):
+            self.fields[name].choices = [("", self.fields[name].empty_label), *menu]
+
+    def full_clean(self):
+        super().full_clean()
+        for name in ("topic", "provider"):
+            chosen = getattr(self, "cleaned_data", {}).get(name)
+            field = self.fields[name]
+            if chosen is not None and chosen.slug not in dict(field.choices):
+                # A live one beyond the menu, chosen through the URL: show it chosen.
+                field.choices = [field.choices[0], (chosen.slug, chosen.name), *field.choices[1:]]
 
     def clean(self):
         data = super().clean()

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from articles.caching import invalidate_public_pages
 from articles.dates import shifted
@@ -106,17 +106,15 @@ def _regroup(items, links, memberships, *, touching, window=grouping.WINDOW):
         groups = [ids for ids in groups if touching.intersection(ids)]
     labelled = grouping.label(groups, current, pinned)
 
-    titles = {item.id: item for item in items}
     result = BuildResult(stories=len(labelled))
+    created = set()
     wanted = {}  # article id -> story id, for articles the algorithm places
     for story_id, ids in labelled:
         if story_id is None:
-            first = min((titles[i] for i in ids), key=lambda item: (item.published_at, item.id))
-            # The slug ends in the id, known only once saved: a unique placeholder until then.
-            story = Story.objects.create(title=first.title[:1000], slug=f"new-{uuid.uuid4().hex}")
-            story.slug = Story.slug_for(story.title, story.pk)
-            story.save(update_fields=["slug"])
-            story_id = story.pk
+            # Named once its members are in (name_stories below). The slug ends
+            # in the id, known only once saved: a unique placeholder until then.
+            story_id = Story.objects.create(title="", slug=f"new-{uuid.uuid4().hex}").pk
+            created.add(story_id)
             result.created += 1
         for article_id in ids:
             if article_id not in pinned:
@@ -144,9 +142,39 @@ def _regroup(items, links, memberships, *, touching, window=grouping.WINDOW):
             Membership.objects.filter(article_id__in=stale[start:start + CHUNK]).delete()
     # A full build checks every story; an increment only those it took articles from.
     result.deleted = remove_small_stories(None if touching is None else left - {None})
+    name_stories(None if touching is None else created | set(moves) | (left - {None}))
     if result.moved or result.created or result.deleted:
         invalidate_public_pages()
     return result
+
+
+def name_stories(story_ids=None):
+    """Name stories (title and slug) after their earliest live article; returns how many changed.
+
+    Public names come only from what is live: a story whose articles are all
+    drafts, embargoed or withdrawn is ``story-<id>``, with no title. Called
+    wherever members change (builds, merges, move-outs) and when an article's
+    state or headline changes (``stories.signals``). An old URL keeps working:
+    the view finds the story by the id its slug ends in and redirects.
+    """
+    stories = Story.objects.all()
+    if story_ids is not None:
+        stories = stories.filter(pk__in=list(story_ids))
+    earliest = (
+        Article.objects.live().filter(story_membership__story=OuterRef("pk"))
+        .order_by("published_at", "pk").values("title")[:1]
+    )
+    changed = []
+    for story in stories.annotate(live_title=Subquery(earliest)).only("pk", "title", "slug"):
+        title = (story.live_title or "")[:1000]
+        slug = Story.slug_for(title, story.pk)
+        if (story.title, story.slug) != (title, slug):
+            story.title, story.slug = title, slug
+            changed.append(story)
+    Story.objects.bulk_update(changed, ["title", "slug"], batch_size=CHUNK)
+    if changed:
+        invalidate_public_pages()
+    return len(changed)
 
 
 def remove_small_stories(among=None):
@@ -177,6 +205,7 @@ def merge_stories(target, others):
         Membership.objects.filter(story=target).update(pinned=True)
         Story.objects.filter(merged_into_id__in=ids).update(merged_into=target)
         Story.objects.filter(pk__in=ids).update(merged_into=target)
+        name_stories([target.pk, *ids])
         invalidate_public_pages()
     return moved
 
@@ -193,6 +222,7 @@ def move_out(article_ids):
             [Membership(article_id=i, story=None, pinned=True) for i in article_ids if i not in known]
         )
         remove_small_stories(among=set(old))
+        name_stories(set(old))
         invalidate_public_pages()
     return len(old)
 

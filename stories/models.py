@@ -15,8 +15,10 @@ from django.utils.text import slugify
 
 
 class Story(models.Model):
-    # The earliest member's headline when the story was made; for the admin.
-    title = models.CharField(max_length=1000)
+    # The headline of the earliest *live* member (empty while none is live),
+    # kept by ``building.name_stories``: a story must never be named, in its
+    # URL or anywhere, after a draft or an embargoed or withdrawn article.
+    title = models.CharField(max_length=1000, blank=True)
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     # Set when an editor merged this story into another: its URL redirects there.
     merged_into = models.ForeignKey(
@@ -30,14 +32,17 @@ class Story(models.Model):
         verbose_name_plural = "stories"
 
     def __str__(self):
-        return self.title
+        return self.title or f"Story {self.pk} (nothing live yet)"
 
     def get_absolute_url(self):
         return reverse("stories:detail", kwargs={"slug": self.slug})
 
     @staticmethod
     def slug_for(title, pk):
-        """Readable and stable: the first headline, then the id that makes it unique."""
+        """Readable and unique: the first live headline, then the id (``story-<id>`` without one).
+
+        The id at the end finds the story again after a rename (see the view).
+        """
         base = slugify(title, allow_unicode=True)[:200].strip("-") or "story"
         return f"{base}-{pk}"
 

@@ -1,5 +1,6 @@
 """The public story page: every live article of a story, grouped by outlet ("full coverage")."""
 
+import re
 from dataclasses import dataclass
 
 from django.http import Http404
@@ -38,6 +39,12 @@ def full_coverage(articles):
     return list(outlets.values()), earliest
 
 
+def _id_in(slug):
+    """The story id a slug ends in (``...-42``), or 0 (no story) when it has none."""
+    found = re.search(r"-([0-9]{1,18})$", slug)
+    return int(found.group(1)) if found else 0
+
+
 class StoryDetailView(PublicSiteMixin, TemplateView):
     """A story's full coverage. 404 while none of its articles is live."""
 
@@ -46,7 +53,12 @@ class StoryDetailView(PublicSiteMixin, TemplateView):
     query_parameters = ()
 
     def get(self, request, *args, **kwargs):
-        story = get_object_or_404(Story.objects.select_related("merged_into").only("slug", "merged_into__slug"), slug=kwargs["slug"])
+        stories = Story.objects.select_related("merged_into").only("slug", "merged_into__slug")
+        story = stories.filter(slug=kwargs["slug"]).first()
+        if story is None:
+            # Renamed since (its earliest live article changed): the id ends the slug.
+            story = get_object_or_404(stories, pk=_id_in(kwargs["slug"]))
+            return redirect(story.merged_into or story, permanent=True)
         if story.merged_into:
             return redirect(story.merged_into, permanent=True)
         articles = list(listed_articles().filter(story_membership__story=story))

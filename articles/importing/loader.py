@@ -64,6 +64,8 @@ FIELD_ERRORS = {"missing_field", "invalid_type", "invalid_value"}
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 # Not a regular file (a symbolic link, a pipe, a device...): listed with why, never read.
 SKIPPED = "skipped"
+# Why a file that differs from its article still left it unchanged.
+KILLED = "killed: a killed article is frozen, a re-import changes nothing"
 
 # Article columns a re-import refreshes. Editorial state (status, schedule,
 # embargo) is deliberately absent: the file decides it only at creation.
@@ -136,7 +138,8 @@ class FileOutcome:
     outcome: str
     article_id: int | None = None
     error: ArticleFileError | None = None
-    reason: str = ""  # why a skipped entry was not read
+    # Why a skipped entry was not read, or why an outcome is not what the file alone suggests.
+    reason: str = ""
 
     def as_dict(self):
         entry = {"path": self.path, "outcome": self.outcome}
@@ -146,7 +149,12 @@ class FileOutcome:
             entry["reason"] = self.reason
         else:
             entry["article_id"] = self.article_id
+        if self.reason:
+            entry["reason"] = self.reason
         return entry
+
+    def __str__(self):
+        return f"{self.path}: {self.outcome}" + (f" ({self.reason})" if self.reason else "")
 
 
 @dataclass
@@ -158,6 +166,8 @@ class ImportResult:
     rejected: int = 0
     # Entries that were not files to read; not in ``seen``.
     skipped: int = 0
+    # Of ``unchanged``: files of killed articles, which no re-import changes.
+    killed: int = 0
     seconds: float = 0.0
     dry_run: bool = False
     rejections: list[ArticleFileError] = field(default_factory=list)
@@ -175,6 +185,8 @@ class ImportResult:
             return
         self.seen += 1
         setattr(self, outcome.outcome, getattr(self, outcome.outcome) + 1)
+        if outcome.reason == KILLED:
+            self.killed += 1
         if outcome.error is not None:
             self.rejections.append(outcome.error)
 
@@ -188,11 +200,17 @@ class ImportResult:
         failed = f"; {len(self.errors)} step(s) after the writes failed" if self.errors else ""
         return (
             f"{self.seen} files: {verb}{self.created} created, {verb}{self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.rejected} rejected "
+            f"{self.unchanged} unchanged{self._killed_note()}, {self.rejected} rejected "
             f"in {self.seconds:.2f}s ({self.files_per_second:.0f} files/s)"
             + (f"; {self.skipped} skipped (not regular files)" if self.skipped else "")
             + failed
         )
+
+
+    def _killed_note(self):
+        if not self.killed:
+            return ""
+        return f" ({self.killed} of them killed: left as {'it is' if self.killed == 1 else 'they are'})"
 
 
 def find_article_files(paths: Iterable[str | Path]) -> Iterator[str]:
@@ -415,15 +433,21 @@ class _ChunkImporter:
         return results
 
     def _predict(self, batch):
-        existing = set(
+        existing = dict(
             Article.objects.filter(web_url__in=[a.web_url for _, _, a in batch]).values_list(
-                "web_url", flat=True
+                "web_url", "status"
             )
         )
-        return [
-            (index, FileOutcome(source.path, UPDATED if a.web_url in existing else CREATED))
-            for index, source, a in batch
-        ]
+        outcomes = []
+        for index, source, a in batch:
+            if a.web_url not in existing:
+                outcome = FileOutcome(source.path, CREATED)
+            elif existing[a.web_url] == Article.Status.KILLED:
+                outcome = FileOutcome(source.path, UNCHANGED, reason=KILLED)
+            else:
+                outcome = FileOutcome(source.path, UPDATED)
+            outcomes.append((index, outcome))
+        return outcomes
 
     def finish(self):
         """Link related items to this run's new articles and group them into stories.
@@ -458,21 +482,38 @@ def _write_articles(batch, new_urls, user=None):
     date once for the whole batch rather than by a trigger per row.
     """
     with deferred_indexing() as reindex:
-        outcomes = _write_batch(batch, new_urls, user)
+        outcomes, frozen = _write_batch(batch, new_urls, user)
         reindex.update(article.pk for *_, article, _ in outcomes)
     return [
         (index, FileOutcome(source.path, outcome, article.pk))
         for index, source, outcome, article, _ in outcomes
+    ] + [
+        (index, FileOutcome(source.path, UNCHANGED, article.pk, reason=KILLED))
+        for index, source, article in frozen
     ]
 
 
 def _write_batch(batch, new_urls, user):
+    """Write ``batch``; returns ``(outcomes, frozen)``, the latter the files of killed articles.
+
+    A killed article is frozen: its file changes nothing, not even its topics
+    or provider. The rows are locked as they are read, so a kill that commits
+    meanwhile is either seen here or finds the article changed (and is retried).
+    """
+    existing = {
+        a.web_url: a
+        for a in Article.objects.select_for_update().filter(web_url__in=[a.web_url for _, _, a in batch])
+    }
+    frozen = [
+        (index, source, existing[data.web_url]) for index, source, data in batch
+        if data.web_url in existing and existing[data.web_url].status == Article.Status.KILLED
+    ]
+    if frozen:
+        skipped = {index for index, _, _ in frozen}
+        batch = [item for item in batch if item[0] not in skipped]
     articles_data = [a for _, _, a in batch]
     providers = _providers_for(articles_data)
     topics = _topics_for(articles_data)
-    existing = {
-        a.web_url: a for a in Article.objects.filter(web_url__in=[a.web_url for a in articles_data])
-    }
 
     to_create, to_update, outcomes = [], [], []
     for index, source, data in batch:
@@ -515,7 +556,7 @@ def _write_batch(batch, new_urls, user):
         TaggedArticle.objects.filter(content_object_id__in=updated_ids).delete()
 
     _write_children(outcomes, topics, kept_copies if to_update else {})
-    return outcomes
+    return outcomes, frozen
 
 
 def _fill(article, data: ArticleData, provider, digest):

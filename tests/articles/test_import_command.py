@@ -200,3 +200,20 @@ def test_on_a_terminal_a_rejection_starts_on_a_cleared_line_coloured_once(write_
     assert line.startswith("\x1b[K\x1b[")
     assert line.count("\x1b[31") == 1 or line.count("\x1b[1;31") == 1
     assert shown.endswith("3/3 files\r\x1b[K")
+
+
+def test_a_killed_article_is_reported_unchanged_with_the_reason(write_article, tmp_path):
+    path = write_article(webUrl="https://example.com/killed")
+    run(str(path))
+    Article.objects.update(status=Article.Status.KILLED)
+    write_article(path.name, title="Rewritten", webUrl="https://example.com/killed")
+    report = tmp_path / "report.json"
+
+    code, out, _ = run("-v", "2", "--report", str(report), str(path))
+
+    assert code == 0
+    assert f"{path}: unchanged (killed: a killed article is frozen" in out
+    assert "0 updated, 1 unchanged (1 of them killed: left as it is)" in out
+    [entry] = json.loads(report.read_text())
+    assert (entry["outcome"], entry["reason"][:6]) == ("unchanged", "killed")
+    assert Article.objects.get().title != "Rewritten"

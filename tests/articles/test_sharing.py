@@ -83,6 +83,30 @@ def test_killing_the_article_ends_its_links(client, make_article, publisher):
     assert client.get(sharing.url_for(link)).status_code == 410
 
 
+@pytest.mark.parametrize("step", ["unpublish", "archive"])
+def test_taking_a_published_article_off_the_site_ends_its_links(client, make_article, publisher, step):
+    """A link must not go on showing a withdrawn article, nor what a later re-import writes."""
+    article = make_article(status=S.PUBLISHED, title="Withdrawn story")
+    link = share(article, publisher)
+
+    publishing.take(step, article, by=publisher)
+    Article.objects.filter(pk=article.pk).update(title="Rewritten by a later import")
+
+    response = client.get(sharing.url_for(link))
+    assert response.status_code == 410
+    assert "Rewritten" not in response.content.decode()
+    link.refresh_from_db()
+    assert link.revoked_at is not None and link.revoked_by == publisher
+
+
+def test_a_link_made_after_the_withdrawal_works(client, make_article, publisher):
+    """Sharing the withdrawn article for review is a new, deliberate decision."""
+    article = make_article(status=S.PUBLISHED)
+    publishing.unpublish(article, by=publisher)
+
+    assert client.get(sharing.url_for(share(article, publisher))).status_code == 200
+
+
 @pytest.mark.parametrize("mangle", [
     lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
     lambda token: "2" + token[1:],
@@ -162,3 +186,27 @@ def test_a_link_keeps_one_url_however_often_it_is_shown(draft, publisher):
 
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         assert sharing.url_for(link) == first
+
+
+def test_links_that_outlived_an_earlier_withdrawal_are_revoked_by_the_migration(
+    client, make_article, publisher
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("articles.migrations.0008_revoke_withdrawn_share_links")
+    article = make_article(status=S.PUBLISHED)
+    before = share(article, publisher)
+    # As an unpublish did before the workflow revoked links itself.
+    Article.objects.filter(pk=article.pk).update(status=S.UNPUBLISHED)
+    Transition.objects.create(
+        article=article, action="unpublish", from_status=S.PUBLISHED, to_status=S.UNPUBLISHED,
+        user=publisher,
+    )
+    after = share(article, publisher)
+
+    migration.revoke_withdrawn(apps, None)
+
+    assert client.get(sharing.url_for(before)).status_code == 410
+    assert client.get(sharing.url_for(after)).status_code == 200

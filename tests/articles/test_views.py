@@ -388,6 +388,18 @@ def test_unknown_topic_is_a_404(client, db):
     assert client.get("/topics/nothing-here/").status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/topics/merger-talks/", "/topics/merger-talks/rss/", "/topics/merger-talks/atom/"])
+def test_a_topic_only_unpublished_articles_carry_is_not_found(client, make_article, url):
+    """Its name alone would tell readers what tomorrow's story is about."""
+    make_article(topics=["Merger talks"], status=Article.Status.DRAFT)
+    make_article(topics=["Merger talks"], embargo_until=timezone.now() + timedelta(days=1))
+    make_article(topics=["Merger talks"], status=Article.Status.UNPUBLISHED)
+
+    assert client.get(url).status_code == 404
+    make_article(topics=["Merger talks"])
+    assert client.get(url).status_code == 200
+
+
 def test_category_page_lists_live_articles_of_the_category(client, make_article):
     make_article(title="Science story", category="science")
     make_article(title="News story", category="news")

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from articles import publishing
 from articles.caching import invalidate_public_pages
 from articles.models import Article
 
@@ -186,3 +187,33 @@ def test_numbered_index_pages_are_told_apart(client, make_article, monkeypatch):
     two = client.get("/topics/", {"page": 2, "utm_source": "y"}).content.decode()
     assert "Alpha" in one and "Beta" not in one
     assert "Beta" in two and "Alpha" not in two
+
+
+def _process_caches(name, shared_dir):
+    """The caches of one app server process: its own local memory, and the shared version."""
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name},
+        "shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                   "LOCATION": str(shared_dir)},
+    }
+
+
+def test_a_kill_in_one_process_leaves_the_pages_another_process_cached(
+    client, settings, make_article, django_user_model, tmp_path
+):
+    """Two workers (or a worker and the importer) each keep pages in local memory;
+    the content version they share makes a kill in one visible in the other at once."""
+    article = make_article(title="Soon killed", topics=["Space"])
+    pages = [article.get_absolute_url(), "/", "/topics/space/"]
+    settings.CACHES = _process_caches("worker-b", tmp_path)
+    for url in pages:
+        assert "Soon killed" in client.get(url).content.decode()
+
+    settings.CACHES = _process_caches("shell-a", tmp_path)
+    publisher = django_user_model.objects.create_superuser("publisher", "p@example.com", "pw")
+    publishing.kill(article, by=publisher, note="Legal")
+
+    settings.CACHES = _process_caches("worker-b", tmp_path)
+    assert client.get(article.get_absolute_url()).status_code == 410
+    for url in pages[1:]:
+        assert "Soon killed" not in client.get(url).content.decode()

@@ -112,6 +112,40 @@ def test_reimport_keeps_the_editorial_status(write_article):
     assert Article.objects.get().status == Article.Status.PUBLISHED
 
 
+def test_reimport_of_a_killed_article_changes_nothing_and_says_why(write_article):
+    path = write_article(title="Defamatory", webUrl="https://example.com/killed", topics=["Court"])
+    import_paths([path])
+    Article.objects.update(status=Article.Status.KILLED)
+    before = Article.objects.values().get()
+    reported = []
+
+    write_article(
+        path.name, title="Defamatory, again", webUrl="https://example.com/killed",
+        topics=["Court", "Fresh topic"], provider={"name": "Other", "domain": "other.example"},
+    )
+    result = import_paths([path], on_file=reported.append)
+
+    assert (result.unchanged, result.updated, result.killed) == (1, 0, 1)
+    assert "1 unchanged (1 of them killed" in result.summary()
+    assert Article.objects.values().get() == before
+    assert list(Article.objects.get().topics.names()) == ["Court"]
+    assert not Topic.objects.filter(name="Fresh topic").exists()
+    assert not Provider.objects.filter(domain="other.example").exists()
+    [outcome] = reported
+    assert outcome.as_dict()["reason"].startswith("killed")
+
+
+def test_a_dry_run_predicts_that_a_killed_article_stays_unchanged(write_article):
+    path = write_article(webUrl="https://example.com/killed")
+    import_paths([path])
+    Article.objects.update(status=Article.Status.KILLED)
+
+    write_article(path.name, title="Changed", webUrl="https://example.com/killed")
+    result = import_paths([path], dry_run=True)
+
+    assert (result.unchanged, result.updated, result.killed) == (1, 0, 1)
+
+
 def test_published_flag_decides_the_status_of_new_articles(write_article):
     import_paths([write_article(published=True), write_article(published=False)])
 

@@ -197,11 +197,11 @@ def test_pages_rebuilt_just_after_a_write_are_kept_only_for_the_replica_lag(clie
 
 
 def test_without_a_replica_a_write_drops_the_version_for_good(settings, story):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from articles.caching import VERSION_KEY, content_version
 
     content_version()
     story.title = "Harbour bridge closes again"
     story.save()
-    assert cache.get(VERSION_KEY) is None
+    assert caches["shared"].get(VERSION_KEY) is None

@@ -130,6 +130,24 @@ def test_sessions_are_shared_between_app_servers(cache_url, engine):
     assert settings_value(production_env(CACHE_URL=cache_url), "settings.SESSION_ENGINE") == engine
 
 
+@pytest.mark.parametrize(
+    ("cache_url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/0", "django.core.cache.backends.redis.RedisCache"),
+        ("locmemcache://x", "django.core.cache.backends.filebased.FileBasedCache"),
+    ],
+)
+def test_the_content_version_is_shared_by_every_process(cache_url, backend):
+    """A per-process page cache gets a shared place for the version: files in the project."""
+    shared = settings_value(
+        production_env(CACHE_URL=cache_url),
+        "settings.CACHES['shared']['BACKEND'], settings.CACHES['shared'].get('LOCATION')",
+    ).split()
+    assert shared[0] == backend
+    if backend.endswith("FileBasedCache"):
+        assert shared[1] == str(ROOT / "var" / "cache")
+
+
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
 def test_postgresql_connections_run_without_jit(db):

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -37,11 +38,17 @@ def test_provider_page_lists_its_live_articles_and_links_out(client, make_articl
     assert 'href="/providers/ktla-com/rss/"' in html and 'href="/providers/ktla-com/atom/"' in html
 
 
-def test_a_provider_without_live_articles_still_has_a_page(client, make_provider):
-    make_provider(name="Quiet", slug="quiet")
-    response = client.get("/providers/quiet/")
-    assert response.status_code == 200
-    assert "No live articles here yet." in response.content.decode()
+@pytest.mark.parametrize("url", ["/providers/quiet/", "/providers/quiet/rss/", "/providers/quiet/atom/"])
+def test_a_provider_only_unpublished_articles_come_from_is_not_found(client, make_article, make_provider, url):
+    """Its name alone would tell readers an outlet's story is coming."""
+    quiet = make_provider(name="Quiet", slug="quiet")
+    make_article(provider=quiet, status=Article.Status.DRAFT)
+    make_article(provider=quiet, embargo_until=timezone.now() + timedelta(days=1))
+    make_article(provider=quiet, status=Article.Status.KILLED)
+
+    assert client.get(url).status_code == 404
+    make_article(provider=quiet)
+    assert client.get(url).status_code == 200
 
 
 def test_unknown_provider_is_a_404(client, db):

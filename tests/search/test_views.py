@@ -1,12 +1,14 @@
 """The public search page, as a reader uses it."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
+from search import menus
 from search.results import SearchResults
 
 from .test_search import HOSTILE
@@ -148,9 +150,10 @@ def test_a_results_page_runs_a_fixed_number_of_queries(
     for n in range(results):
         make_article(title=f"Comet sighting {n}", body="Seen as 彗星 in Tokyo.", topics=["Space"])
 
-    # Topic and source choices, the count, the page of articles with their
-    # providers, the snippets of that page.
-    with django_assert_num_queries(5):
+    client.get(URL)  # builds the topic and source menus, kept until the content changes
+
+    # The count, the page of articles with their providers, the snippets of that page.
+    with django_assert_num_queries(3):
         response = client.get(URL, {"q": query})
 
     assert len(headlines(response)) == min(results, 20)
@@ -260,3 +263,71 @@ def test_searches_still_work_when_the_cache_is_unreachable(client, three_a_minut
     monkeypatch.setattr(cache, "add", down)
     for _ in range(5):
         assert search_from(client, "203.0.113.7").status_code == 200
+
+
+def menu(response, name):
+    """The (value, label) options of the ``name`` menu, without "Any ..."."""
+    select = re.search(rf'<select name="{name}".*?</select>', response.content.decode(), re.S).group(0)
+    return re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_menus_name_only_what_live_articles_use(client, make_article, make_provider):
+    secret = make_provider(name="Secret Wire", slug="secret-wire")
+    make_article(topics=["Harbour"])
+    make_article(topics=["Merger talks"], provider=secret, status=Article.Status.DRAFT)
+    make_article(topics=["Embargoed summit"], provider=secret,
+                 embargo_until=timezone.now() + timedelta(days=1))
+
+    response = client.get(URL)
+
+    assert [label for _, label in menu(response, "topic")] == ["Harbour"]
+    assert "Secret Wire" not in [label for _, label in menu(response, "provider")]
+    html = response.content.decode()
+    assert "Merger talks" not in html and "Embargoed summit" not in html
+
+
+def test_a_topic_only_drafts_carry_cannot_be_searched_by(client, make_article):
+    make_article(title="Harbour news", topics=["Harbour"])
+    make_article(title="Harbour merger", topics=["Merger talks"], status=Article.Status.DRAFT)
+
+    response = client.get(URL, {"q": "harbour", "topic": "merger-talks"})
+
+    assert headlines(response) == []
+    assert "Merger talks" not in response.content.decode()
+
+
+def test_the_menus_are_bounded_and_keep_the_most_used(client, make_article, monkeypatch):
+    """Thousands of topics must not make every search page megabytes long."""
+    monkeypatch.setattr(menus, "MENU_SIZE", 3)
+    for n, topic in enumerate(["Alpha", "Beta", "Gamma", "Delta", "Epsilon"]):
+        for _ in range(5 - n):
+            make_article(topics=[topic])
+
+    response = client.get(URL)
+
+    assert [label for _, label in menu(response, "topic")] == ["Alpha", "Beta", "Gamma"]
+
+
+def test_a_live_topic_beyond_the_menu_can_still_be_chosen(client, make_article, monkeypatch):
+    monkeypatch.setattr(menus, "MENU_SIZE", 1)
+    make_article(title="Tide one", topics=["Tides"])
+    make_article(title="Tide two", topics=["Tides"])
+    make_article(title="Tide at the harbour", topics=["Harbour"])
+
+    response = client.get(URL, {"q": "tide", "topic": "harbour"})
+
+    assert headlines(response) == ["Tide at the harbour"]
+    assert ("harbour", "Harbour") in menu(response, "topic")
+    assert 'value="harbour" selected' in response.content.decode()
+
+
+def test_the_menus_are_built_once_until_the_content_changes(
+    client, make_article, django_assert_num_queries
+):
+    make_article(topics=["Harbour"])
+    client.get(URL)
+
+    with django_assert_num_queries(0):
+        client.get(URL)
+    make_article(topics=["Lighthouse"])
+    assert ("lighthouse", "Lighthouse") in menu(client.get(URL), "topic")

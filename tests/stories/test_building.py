@@ -162,3 +162,56 @@ def test_articles_stored_at_the_ends_of_the_calendar_are_grouped_without_overflo
     assign_stories([first.web_url, second.web_url])
 
     assert story_of(first) == story_of(second) is not None
+
+
+def test_a_story_is_never_named_after_an_unpublished_article(at):
+    """Its URL is public: an earlier draft's or embargoed headline must not be in it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    draft = at(0, title="Secret merger of two banks", status=Article.Status.DRAFT)
+    embargoed = at(1, title="Embargoed results", embargo_until=timezone.now() + timedelta(days=1))
+    live = at(2, title="Banks confirm talks")
+    link(live, draft)
+    link(embargoed, draft)
+    build_stories()
+
+    story = story_of(live)
+    assert story.title == "Banks confirm talks"
+    assert story.slug == f"banks-confirm-talks-{story.pk}"
+
+
+def test_a_story_with_nothing_live_has_a_neutral_name(at):
+    from articles.models import Article
+
+    draft = at(0, title="Secret merger", status=Article.Status.DRAFT)
+    link(at(1, title="Secret merger, day two", status=Article.Status.DRAFT), draft)
+    build_stories()
+
+    story = story_of(draft)
+    assert (story.title, story.slug) == ("", f"story-{story.pk}")
+
+
+def test_the_migration_renames_stories_named_after_a_draft(at):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from articles.models import Article
+
+    migration = import_module("stories.migrations.0003_story_names_from_live_articles")
+    draft = at(0, title="Secret merger", status=Article.Status.DRAFT)
+    live = at(1, title="Banks confirm talks")
+    link(live, draft)
+    build_stories()
+    story = story_of(live)
+    # As the builder used to name it.
+    Story.objects.filter(pk=story.pk).update(title="Secret merger", slug=f"secret-merger-{story.pk}")
+
+    migration.name_after_live_articles(apps, None)
+
+    story.refresh_from_db()
+    assert (story.title, story.slug) == ("Banks confirm talks", f"banks-confirm-talks-{story.pk}")

@@ -120,3 +120,47 @@ def test_the_front_page_shows_an_event_once_with_a_link_to_its_coverage(client, 
 def test_the_front_page_keeps_two_queries_with_stories(client, event, django_assert_num_queries):
     with django_assert_num_queries(2):
         assert client.get("/").status_code == 200
+
+
+def test_the_story_is_renamed_when_its_earliest_live_article_is_killed_and_old_links_follow(
+    client, event
+):
+    from articles import publishing
+
+    from ..articles.roles import make_user
+
+    story = story_of(event["first"])
+    old_url = story.get_absolute_url()
+    assert "quake-hits-coastal-town" in old_url
+
+    publishing.kill(event["first"], by=make_user("superuser"), note="Legal")
+
+    story.refresh_from_db()
+    assert "quake-hits-coastal-town" not in story.slug
+    assert story.slug.startswith("town-digs-out-after-quake-")
+    response = client.get(old_url)
+    assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "Quake hits coastal town" not in html
+
+
+def test_publishing_an_earlier_draft_names_the_story_after_it(client, event, at):
+    from articles import publishing
+
+    from ..articles.roles import make_user
+
+    early = at(-1, title="Early wire flash", status=Article.Status.DRAFT)
+    link(early, event["first"])
+    build_stories()
+    story = story_of(event["first"])
+    assert "early-wire-flash" not in story.slug
+
+    publishing.publish(early, by=make_user("superuser"))
+
+    story.refresh_from_db()
+    assert story.slug.startswith("early-wire-flash-")
+
+
+@pytest.mark.parametrize("slug", ["no-id-here", "quake-99999999999999999999999", "x-0"])
+def test_a_slug_that_names_no_story_is_not_found(client, event, slug):
+    assert client.get(f"/stories/{slug}/").status_code == 404

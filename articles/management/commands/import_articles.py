@@ -73,7 +73,7 @@ class Command(BaseCommand):
                     self.style.WARNING,
                 )
             elif verbosity >= 2:
-                line = (self.stdout, f"{printable(outcome.path)}: {outcome.outcome}", None)
+                line = (self.stdout, printable(str(outcome)), None)
             if line:
                 stream, text, style = line
                 if progress:
