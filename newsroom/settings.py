@@ -196,6 +196,12 @@ BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
 # Display name of the site in page titles, feeds and news sitemaps.
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# The domain the site is known by, for ids that must never change whatever host
+# a request came in on (feed entries' tag: URIs). Defaults to the first host name.
+SITE_DOMAIN = env.str(
+    "SITE_DOMAIN",
+    default=next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not h.startswith("[")), "localhost"),
+)
 
 # --- Sessions --------------------------------------------------------------
 # Any app server must read a session another one wrote: sessions live in the

@@ -88,3 +88,23 @@ def test_every_article_page_links_its_feeds(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
     assert '<link rel="alternate" type="application/rss+xml" title="RSS: Latest news" href="/rss/">' in html
     assert '<link rel="alternate" type="application/atom+xml" title="Atom: Latest news" href="/atom/">' in html
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_entry_ids_are_absolute_and_survive_a_slug_change(client, make_article, settings, kind):
+    """Feed readers key entries by id: a relative or slug-based one shows an article twice."""
+    settings.SITE_DOMAIN = "news.example.com"
+    url, version = FEEDS[kind]
+    article = make_article()
+    before = parse(client, url, version).entries[0].id
+    assert before.startswith("tag:news.example.com,"), before
+    article.slug = "renamed-by-an-editor"
+    article.save()
+    after = parse(client, url, version).entries[0]
+    assert after.id == before
+    assert after.link == "http://testserver/articles/renamed-by-an-editor/"
+
+
+def test_rss_guid_is_not_claimed_as_a_permalink(client, make_article):
+    make_article()
+    assert b'<guid isPermaLink="false">tag:' in client.get("/rss/").content
