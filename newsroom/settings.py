@@ -176,6 +176,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Browsers apply the sitemaps' XSL stylesheet only when it comes as XML; with
+# nosniff, whitenoise's default for .xsl (octet-stream) would be refused.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # cache_images refuses image URLs that resolve to loopback, private or

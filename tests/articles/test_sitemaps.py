@@ -161,3 +161,10 @@ def test_sitemap_index_reads_as_a_page_too(client, make_article, monkeypatch):
     valid_xml(response)
     transform, document = _stylesheet(response)
     assert "http://testserver/sitemap-articles.xml" in str(transform(document.getroottree()))
+
+
+def test_the_stylesheet_is_served_as_xml_so_browsers_apply_it(client, db):
+    response = client.get(static("sitemap.xsl"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xsl")
+    etree.XSLT(etree.fromstring(b"".join(response.streaming_content)))
