@@ -119,7 +119,7 @@ def test_every_html_page_lets_readers_discover_the_site_feeds(client, make_artic
     pages = [
         "/", article.get_absolute_url(), "/topics/", "/topics/space/", "/providers/",
         article.provider.get_absolute_url(), "/categories/science/", "/archive/", "/archive/2024/",
-        "/archive/2024/05/", "/search/?q=headline", "/no/such/page/",
+        "/archive/2024/05/", "/search/?q=headline", "/stories/", "/no/such/page/",
     ]
     for url in pages:
         found = alternates(client.get(url).content.decode())
