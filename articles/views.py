@@ -28,6 +28,7 @@ from newsroom.prepared import PreparedQuerySet
 from stories.models import one_per_story, with_story
 
 from . import rendering
+from .collation import Alphabetical
 from .models import Article, Correction, Image, Related, TaggedArticle, Topic
 from .templatetags.pictures import fallback_rendition
 
@@ -392,7 +393,7 @@ class TopicView(PublicSiteMixin, ListView):
 
 
 class TopicIndexView(PublicSiteMixin, ListView):
-    """Every topic that has at least one live article, A to Z."""
+    """Every topic that has at least one live article, A to Z whatever the case or accents."""
 
     template_name = "articles/topic_index.html"
     paginate_by = INDEX_PAGE_SIZE
@@ -403,7 +404,7 @@ class TopicIndexView(PublicSiteMixin, ListView):
         live_tagged = TaggedArticle.objects.filter(
             tag=OuterRef("pk"), content_object__in=Article.objects.live()
         )
-        return Topic.objects.filter(Exists(live_tagged)).order_by("name", "pk")
+        return Topic.objects.filter(Exists(live_tagged)).order_by(Alphabetical("name"), "pk")
 
     # Topics are few: numbered pages suit them better than cursors.
     paginate_queryset = ListView.paginate_queryset

@@ -451,3 +451,10 @@ def test_a_server_error_shows_the_site_500_page(client, db, monkeypatch):
     response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_the_topic_index_sorts_as_readers_expect_ignoring_case_and_accents(client, make_article):
+    make_article(topics=["Wildfires", "facial recognition", "Zoo", "Éclairage", "Elections", "apple"])
+    html = client.get("/topics/").content.decode()
+    names = re.findall(r'<li><a href="/topics/[^"]+/" dir="auto">([^<]+)</a></li>', html)
+    assert names == ["apple", "Éclairage", "Elections", "facial recognition", "Wildfires", "Zoo"]
