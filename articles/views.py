@@ -15,13 +15,14 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsroom.prepared import PreparedQuerySet
@@ -667,6 +668,17 @@ def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", ""]
     lines += [f"Sitemap: {url}" for url in sitemaps]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """``/favicon.ico``, which browsers and feed readers ask for without reading any page.
+
+    A temporary redirect to the static file, served like the other static
+    files: its fingerprinted name changes with each deploy, so a permanent
+    redirect would outlive it. Pages link the SVG and this file themselves.
+    """
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 @never_cache

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleQuerySet
 from articles.views import choose_lead
 
-from .pages import add_corrections, add_images, add_related
+from .pages import add_corrections, add_images, add_related, tags_in
 
 pytestmark = pytest.mark.django_db
 
@@ -458,3 +458,17 @@ def test_the_topic_index_sorts_as_readers_expect_ignoring_case_and_accents(clien
     html = client.get("/topics/").content.decode()
     names = re.findall(r'<li><a href="/topics/[^"]+/" dir="auto">([^<]+)</a></li>', html)
     assert names == ["apple", "Éclairage", "Elections", "facial recognition", "Wildfires", "Zoo"]
+
+
+def test_pages_link_a_favicon_and_browsers_asking_for_favicon_ico_get_one(client, make_article):
+    from django.contrib.staticfiles import finders
+
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    icons = {attrs["href"]: attrs.get("type") for tag, attrs in tags_in(html) if tag == "link" and attrs.get("rel") == "icon"}
+    assert "image/svg+xml" in icons.values()
+    for href in icons:
+        assert finders.find(href.removeprefix("/static/")), href
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
