@@ -1,6 +1,7 @@
 """Snippets: untrusted text escaped first, then the matches marked."""
 
-from search.highlight import END, START, render, snippet
+from search.highlight import END, START, render, snippet, words
+from search.query import parse
 
 
 def marked(text):
@@ -68,3 +69,8 @@ def test_unmarked_texts_are_cut_around_a_substring_match():
 
 def test_without_any_match_the_first_text_is_shown():
     assert snippet([("", False), ("An excerpt", False), ("A body", True)]) == "An excerpt"
+
+
+def test_headline_words_are_marked_after_escaping_so_entities_and_tags_stay_whole():
+    html = words('AT&T <b class="x">bold</b> news', parse("amp lt class quot t").terms)
+    assert html == 'AT&amp;<mark>T</mark> &lt;b <mark>class</mark>=&quot;x&quot;&gt;bold&lt;/b&gt; news'
