@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from . import signals
+        from . import collation, signals
 
         signals.connect()
+        collation.connect()

@@ -49,7 +49,7 @@ class LatestArticlesFeed(Feed):
         return (
             self.articles(obj)
             .select_related("provider")
-            .only(*LIST_FIELDS)
+            .only(*LIST_FIELDS, "created_at")
             .prefetch_related("topics")[:FEED_SIZE]
         )
 
@@ -68,9 +68,11 @@ class LatestArticlesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return item.get_absolute_url()
+        return item.tag_uri()
 
-    item_guid_is_permalink = True
+    # The id is a tag: URI, not the page's URL: an editor may change a slug, and
+    # a reader must not see the article again as new when that happens.
+    item_guid_is_permalink = False
 
     def item_pubdate(self, item):
         return item.published_at

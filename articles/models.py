@@ -6,7 +6,9 @@ starts from it.
 """
 
 import hashlib
+from datetime import UTC
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router
 from django.db.models import Exists, OuterRef, Q
@@ -275,6 +277,15 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def tag_uri(self):
+        """A ``tag:`` URI (RFC 4151) naming this article for good, as feeds' entry ids.
+
+        Built from the site's domain (``SITE_DOMAIN``), the day we first stored
+        the article and its key: none of them changes with its slug, title or
+        the host a request came in on.
+        """
+        return f"tag:{settings.SITE_DOMAIN},{self.created_at.astimezone(UTC):%Y-%m-%d}:article:{self.pk}"
 
     def is_live(self, now=None):
         """Instance mirror of ``ArticleQuerySet.live()``."""

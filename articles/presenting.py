@@ -162,7 +162,6 @@ def article_context(request, article, preview_banner=None):
         "amp_url": rendering.web_url(article.amp_url),
         "provider_url": rendering.web_url(f"https://{article.provider.domain}/"),
         "json_ld": rendering.json_ld(news_article_data(article, canonical, images, topics, modified)),
-        "feeds": feed_links("articles:rss", "articles:atom"),
     }
 
 

@@ -80,16 +80,34 @@ def _allowed_href(value):
 def _prepare(tokens):
     """Adjust the parsed body before rendering.
 
-    The page's headline is its only h1, so a body's ``#`` becomes an h2, and so
-    on. A link or image whose URL may not go live becomes its plain text rather
-    than an empty ``<a>`` or an ``<img>`` without ``src`` (invalid HTML).
+    The page's headline is its only h1, so the body's headings start at h2
+    whatever level its first one had, and never skip a level (an outline
+    that jumps from h2 to h4 loses screen-reader users). A link or image whose
+    URL may not go live becomes its plain text rather than an empty ``<a>``
+    or an ``<img>`` without ``src`` (invalid HTML).
     """
+    open_levels = []  # (markdown level, page level) of the headings above this point
     for token in tokens:
+        if token.type == "heading_open":
+            level = _outline_level(open_levels, int(token.tag[1]))
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+            token.tag = f"h{level}"
         if token.children:
             token.children = _inline(token.children)
     return tokens
+
+
+def _outline_level(open_levels, wanted):
+    """The page level of a markdown heading of level ``wanted``; updates ``open_levels``.
+
+    One below the nearest earlier heading of a smaller markdown level (or
+    right under the h1), capped at h6, as an outline nests.
+    """
+    while open_levels and open_levels[-1][0] >= wanted:
+        open_levels.pop()
+    level = min((open_levels[-1][1] if open_levels else 1) + 1, 6)
+    open_levels.append((wanted, level))
+    return level
 
 
 def _inline(children):

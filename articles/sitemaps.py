@@ -105,6 +105,9 @@ def sitemap_xml(request):
         return render(request, "sitemap.xml", {"urlset": urlset}, content_type="application/xml")
     index = []
     for name, section in sections.items():
+        if not items[name]:
+            # A sitemap must list at least one URL: an empty section stays out.
+            continue
         pages = section.paginator.num_pages if name in overflowing else 1
         location = base + reverse("sitemap-section", kwargs={"section": name})
         index += [{"location": location + (f"?p={page}" if page > 1 else "")} for page in range(1, pages + 1)]
@@ -117,7 +120,11 @@ def sitemap_section(request, section):
 
 
 def news_sitemap(request):
-    """Google News sitemap: live articles of the last two days, newest first, at most 1,000."""
+    """Google News sitemap: live articles of the last two days, newest first, at most 1,000.
+
+    After two quiet days it lists the front page alone: a sitemap must hold at
+    least one URL, and its address (named in robots.txt) should keep answering.
+    """
     since = timezone.now() - NEWS_WINDOW
     articles = Article.objects.live().filter(published_at__gte=since).only(
         "slug", "title", "published_at"

@@ -205,6 +205,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Browsers apply the sitemaps' XSL stylesheet only when it comes as XML; with
+# nosniff, whitenoise's default for .xsl (octet-stream) would be refused.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # cache_images refuses image URLs that resolve to loopback, private or
@@ -234,6 +237,12 @@ MARKDOWN_MEMO_BYTES = env.int("MARKDOWN_MEMO_BYTES", default=32 * 1024 * 1024)
 
 # Display name of the site in page titles, feeds and news sitemaps.
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# The domain the site is known by, for ids that must never change whatever host
+# a request came in on (feed entries' tag: URIs). Defaults to the first host name.
+SITE_DOMAIN = env.str(
+    "SITE_DOMAIN",
+    default=next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not h.startswith("[")), "localhost"),
+)
 
 # --- Sessions --------------------------------------------------------------
 # Any app server must read a session another one wrote: sessions live in the

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", public_page(max_age=86400)(views.robots_txt), name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", crawler_file(sitemaps.sitemap_xml), name="sitemap"),
     path("sitemap-news.xml", public_page(max_age=300)(sitemaps.news_sitemap), name="sitemap-news"),
     path(

@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, connections
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 
 def page_not_found(request, exception=None):
@@ -26,6 +27,17 @@ def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", ""]
     lines += [f"Sitemap: {url}" for url in sitemaps]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """``/favicon.ico``, which browsers and feed readers ask for without reading any page.
+
+    A temporary redirect to the static file, served like the other static
+    files: its fingerprinted name changes with each deploy, so a permanent
+    redirect would outlive it. Pages link the SVG and this file themselves.
+    """
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 @never_cache

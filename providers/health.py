@@ -42,8 +42,8 @@ def _count(articles):
 def with_public_health(providers, now=None):
     """``providers`` annotated with the chart and quality of the public page, in the same query.
 
-    ``day_0``..``day_29`` (live articles per day, oldest first) and
-    ``avg_quality``. The topics come from ``top_topics``: ranked once, in a
+    ``day_0``..``day_29`` (live articles per day, oldest first),
+    ``avg_quality`` and ``latest_live_at``. The topics come from ``top_topics``: ranked once, in a
     query of their own, rather than once per topic shown (eight rankings of
     every live article's topics cost 150 ms at a million articles).
     """
@@ -56,6 +56,8 @@ def with_public_health(providers, now=None):
     annotations["avg_quality"] = Subquery(
         live.order_by().values("provider").annotate(q=Avg("quality")).values("q")[:1]
     )
+    # For a quiet month, the chart says when the latest article was instead.
+    annotations["latest_live_at"] = Subquery(live.order_by("-published_at").values("published_at")[:1])
     return providers.annotate(**annotations)
 
 
@@ -73,6 +75,7 @@ class PublicHealth:
     days: list  # [(date, count)], oldest first
     average_quality: float | None
     topics: list  # [(slug, name)], most used first
+    latest: object = None  # when the newest live article was published, or None
 
     @property
     def total(self):
@@ -86,6 +89,7 @@ def public_health(provider, now=None):
         days=[(start.date(), getattr(provider, f"day_{i}")) for i, start in enumerate(starts)],
         average_quality=provider.avg_quality,
         topics=top_topics(provider),
+        latest=getattr(provider, "latest_live_at", None),
     )
 
 

@@ -12,6 +12,8 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.collation import fold
+
 START, END = "\ue000", "\ue001"
 SNIPPET_CHARS = 240
 # How much text to show before a match found outside the engine's snippets.
@@ -128,3 +130,34 @@ def _substring_pattern(substrings):
     if not substrings:
         return None
     return re.compile("|".join(re.escape(s) for s in substrings), re.IGNORECASE)
+
+
+def words(text, terms):
+    """``text`` escaped, with the words that begin with a word of ``terms`` in ``<mark>``.
+
+    For headlines, which the engines do not mark: matching ignores case and
+    accents, and a query word marks the whole word it begins ("drone" marks
+    "Drones"); a CJK word is marked wherever it occurs. The text is escaped
+    piece by piece (``_runs``), so nothing in it can become markup.
+    """
+    text = text or ""
+    latin = {fold(w) for t in terms if not t.needs_substring_match for w in t.words}
+    cjk = {fold(w) for t in terms if t.needs_substring_match for w in t.words}
+    patterns = []
+    if latin:
+        patterns.append(rf"(?<![^\W_])(?:{_alternatives(latin)})[^\W_]*")
+    if cjk:
+        patterns.append(f"(?:{_alternatives(cjk)})")
+    if not text or not patterns:
+        return mark_safe(escape(text))  # noqa: S308 (escaped)
+    # One folded character per original one, so positions carry over.
+    folded = "".join((fold(char) or char)[0] for char in text)
+    flags = [False] * len(text)
+    for found in re.finditer("|".join(patterns), folded):
+        flags[found.start():found.end()] = [True] * (found.end() - found.start())
+    return mark_safe("".join(_runs(text, flags)))  # noqa: S308 (built from escaped pieces)
+
+
+def _alternatives(words):
+    # Longest first, so "solar" is not cut short by "sol".
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)

@@ -14,8 +14,8 @@ People type what web search engines taught them::
 English stop words ("the", "of", "and"...) typed as words of their own are
 dropped here, for both engines: PostgreSQL's English configuration ignores
 them anyway, and SQLite's index would otherwise demand them literally, so the
-same query found different articles on the two. Inside a phrase with other
-words they stay.
+same query found different articles on the two. Inside a phrase, or a token
+that punctuation splits ("AT&T"), they stay.
 
 The parser is pure Python and never fails: any text, however hostile
 (unbalanced quotes, SQL, FTS5 operators such as ``NEAR(`` or a lone ``*``,
@@ -131,8 +131,13 @@ def parse(text: str) -> Query:
                 continue
             negated = bare.startswith("-") and len(bare) > 1
             phrase = bare[1:] if negated else bare
-        term = _term(phrase)
-        if term is None or STOP_WORDS.issuperset(term.words):
+            term = _term(phrase)
+            # A lone stop word is dropped; "AT&T" (two stop words as one token) is kept.
+            if term is not None and len(term.words) == 1 and term.words[0] in STOP_WORDS:
+                continue
+        else:
+            term = _term(phrase)
+        if term is None:
             continue
         negated = bool(negated) or pending_not
         pending_not = False

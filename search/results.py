@@ -89,3 +89,4 @@ class SearchResults:
         for article in articles:
             excerpt, body = found.get(article.pk, ("", ""))
             article.snippet = highlight.snippet([(excerpt, False), (body, True)], substrings)
+            article.title_html = highlight.words(article.title, self.query.terms)

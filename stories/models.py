@@ -9,7 +9,7 @@ and a pinned row without a story means "moved out: keep it on its own".
 import functools
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -103,3 +103,39 @@ def one_per_story(articles):
             seen.add(slug)
         kept.append(article)
     return kept
+
+
+def newest_of_each_story(articles):
+    """``articles`` (live ones) cut to one row per story: its newest live article.
+
+    Only stories with more than one live article count, as everywhere else on
+    the site. Rows keep ``with_story``'s ``story_slug`` and ``story_live_count``
+    and the articles' own order, so a list of stories pages like any list of
+    articles (by date and id) and walks the date index from the newest end.
+    """
+    from articles.models import Article
+
+    newer = Article.objects.live().filter(
+        Q(published_at__gt=OuterRef("published_at"))
+        | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")),
+        story_membership__story=OuterRef("story_membership__story"),
+    )
+    return (
+        with_story(articles)
+        .filter(story_membership__story__isnull=False, story_live_count__gt=1)
+        .exclude(Exists(newer))
+    )
+
+
+def outlets_of(story_slugs):
+    """``{story slug: [outlet name, ...]}`` of the live articles of those stories, A to Z (one query)."""
+    from articles.models import Article
+
+    rows = (
+        Article.objects.live().filter(story_membership__story__slug__in=story_slugs)
+        .order_by().values_list("story_membership__story__slug", "provider__name").distinct()
+    )
+    outlets = {}
+    for slug, name in sorted(rows, key=lambda row: (row[0], row[1].casefold())):
+        outlets.setdefault(slug, []).append(name)
+    return outlets

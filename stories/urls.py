@@ -9,5 +9,6 @@ from . import views
 app_name = "stories"
 
 urlpatterns = [
+    path("", public_page(max_age=0)(views.StoryIndexView.as_view()), name="index"),
     path("<str:slug>/", public_page(max_age=0)(views.StoryDetailView.as_view()), name="detail"),
 ]

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
+from articles import rendering
 from articles.presenting import path_for, stories
 from articles.queries import listed_articles
 from articles.views.base import PublicSiteMixin
 
-from .models import Story
+from .models import Story, newest_of_each_story, outlets_of
 
 
 @dataclass
@@ -45,6 +46,51 @@ def _id_in(slug):
     return int(found.group(1)) if found else 0
 
 
+def with_outlets(items):
+    """``stories()`` items of stories' newest articles, each given ``outlets`` (names, A to Z)."""
+    outlets = outlets_of([item.story_slug for item in items])
+    for item in items:
+        item.outlets = outlets.get(item.story_slug, [])
+    return items
+
+
+def collection_data(request, heading, articles):
+    """schema.org ``CollectionPage`` of a story: its live articles as an ``ItemList``, in page order."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": heading,
+        "url": request.build_absolute_uri(),
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": len(articles),
+            "itemListElement": [
+                {
+                    "@type": "ListItem", "position": position, "name": article.title,
+                    "url": request.build_absolute_uri(path_for("articles:detail", article.slug)),
+                }
+                for position, article in enumerate(articles, 1)
+            ],
+        },
+    }
+
+
+class StoryIndexView(PublicSiteMixin, ListView):
+    """The latest stories (events reported more than once), by their newest live report."""
+
+    template_name = "stories/story_index.html"
+    heading = "Stories"
+
+    def get_queryset(self):
+        return newest_of_each_story(listed_articles())
+
+    def stories_for(self, articles):
+        items = stories(articles)
+        for item, article in zip(items, articles, strict=True):
+            item.story_slug = article.story_slug
+        return with_outlets(items)
+
+
 class StoryDetailView(PublicSiteMixin, TemplateView):
     """A story's full coverage. 404 while none of its articles is live."""
 
@@ -68,4 +114,5 @@ class StoryDetailView(PublicSiteMixin, TemplateView):
         return self.render_to_response(self.get_context_data(
             story=story, heading=earliest.title, outlets=outlets, earliest=earliest,
             article_count=len(articles),
+            json_ld=rendering.json_ld(collection_data(request, earliest.title, articles)),
         ))

@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
+from articles.collation import Alphabetical
 from articles.models import Topic
 from articles.presenting import feed_links
 
@@ -27,7 +28,7 @@ class TopicView(PublicSiteMixin, ListView):
 
 
 class TopicIndexView(PublicSiteMixin, ListView):
-    """Every topic that has at least one live article, A to Z."""
+    """Every topic that has at least one live article, A to Z whatever the case or accents."""
 
     template_name = "articles/topic_index.html"
     paginate_by = INDEX_PAGE_SIZE
@@ -36,7 +37,7 @@ class TopicIndexView(PublicSiteMixin, ListView):
     query_parameters = ("page",)
 
     def get_queryset(self):
-        return Topic.objects.live().order_by("name", "pk")
+        return Topic.objects.live().order_by(Alphabetical("name"), "pk")
 
     # Topics are few: numbered pages suit them better than cursors.
     paginate_queryset = ListView.paginate_queryset

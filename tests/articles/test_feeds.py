@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .pages import HOSTILE, assert_inert
+from .pages import HOSTILE, assert_inert, tags_in
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,49 @@ def test_every_article_page_links_its_feeds(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
     assert '<link rel="alternate" type="application/rss+xml" title="RSS: Latest news" href="/rss/">' in html
     assert '<link rel="alternate" type="application/atom+xml" title="Atom: Latest news" href="/atom/">' in html
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_entry_ids_are_absolute_and_survive_a_slug_change(client, make_article, settings, kind):
+    """Feed readers key entries by id: a relative or slug-based one shows an article twice."""
+    settings.SITE_DOMAIN = "news.example.com"
+    url, version = FEEDS[kind]
+    article = make_article()
+    before = parse(client, url, version).entries[0].id
+    assert before.startswith("tag:news.example.com,"), before
+    article.slug = "renamed-by-an-editor"
+    article.save()
+    after = parse(client, url, version).entries[0]
+    assert after.id == before
+    assert after.link == "http://testserver/articles/renamed-by-an-editor/"
+
+
+def test_rss_guid_is_not_claimed_as_a_permalink(client, make_article):
+    make_article()
+    assert b'<guid isPermaLink="false">tag:' in client.get("/rss/").content
+
+
+def alternates(html):
+    return {attrs["href"]: attrs["type"] for tag, attrs in tags_in(html) if tag == "link" and attrs.get("rel") == "alternate"}
+
+
+def test_every_html_page_lets_readers_discover_the_site_feeds(client, make_article):
+    article = make_article(topics=["Space"], category="science")
+    pages = [
+        "/", article.get_absolute_url(), "/topics/", "/topics/space/", "/providers/",
+        article.provider.get_absolute_url(), "/categories/science/", "/archive/", "/archive/2024/",
+        "/archive/2024/05/", "/search/?q=headline", "/stories/", "/no/such/page/",
+    ]
+    for url in pages:
+        found = alternates(client.get(url).content.decode())
+        assert found.get("/rss/") == "application/rss+xml", url
+        assert found.get("/atom/") == "application/atom+xml", url
+
+
+def test_topic_and_provider_pages_also_announce_their_own_feeds(client, make_article, make_provider):
+    provider = make_provider(slug="ktla-com")
+    make_article(provider=provider, topics=["Space"])
+    topic = alternates(client.get("/topics/space/").content.decode())
+    assert {"/topics/space/rss/", "/topics/space/atom/", "/rss/", "/atom/"} <= set(topic)
+    source = alternates(client.get("/providers/ktla-com/").content.decode())
+    assert {"/providers/ktla-com/rss/", "/providers/ktla-com/atom/", "/rss/", "/atom/"} <= set(source)

@@ -1,6 +1,8 @@
 """Untrusted text becomes safe output: URLs, markdown bodies, JSON-LD, XML text."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -196,3 +198,29 @@ def test_rendered_bodies_are_memoised_within_a_memory_budget(settings, parsed_le
     assert len(parsed_lengths) == parsed
     render_markdown(bodies[0])
     assert len(parsed_lengths) == parsed + 1
+
+
+def test_body_headings_start_below_the_headline_and_never_skip_a_level():
+    html = render_markdown("### Deep first\n\ntext\n\n# Top\n\n#### Jump\n\n## Back\n\n###### Deepest")
+    assert re.findall(r"<(h\d)>", html) == ["h2", "h2", "h3", "h3", "h4"]
+
+
+def test_setext_and_long_outlines_stop_at_h6():
+    html = render_markdown("Title\n=====\n\nSub\n---\n\n### a\n\n#### b\n\n##### c\n\n###### d")
+    assert re.findall(r"<(h\d)>", html) == ["h2", "h3", "h4", "h5", "h6", "h6"]
+
+
+def _font_sizes(selector):
+    css = (Path(__file__).resolve().parents[2] / "static" / "site.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    sizes = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if selector in [s.strip() for s in selectors.split(",")]:
+            sizes += re.findall(r"font-size:\s*([\d.]+)em\b", body)
+    return [float(size) for size in sizes]
+
+
+@pytest.mark.parametrize("level", [2, 3, 4, 5, 6])
+def test_no_body_heading_is_drawn_smaller_than_the_body_text(level):
+    sizes = _font_sizes(f".article__body h{level}")
+    assert sizes and min(sizes) >= 1, f"h{level} keeps the browser's smaller default"

@@ -4,6 +4,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.utils import timezone
 from lxml import etree
 
@@ -108,3 +110,61 @@ def test_hostile_titles_and_control_characters_leave_the_sitemaps_valid(client, 
     document = valid_xml(client.get("/sitemap-news.xml"))
     assert document.xpath("//news:title/text()", namespaces=NS) == [HOSTILE]
     assert b"<script" not in client.get("/sitemap-news.xml").content
+
+
+def test_news_sitemap_stays_valid_after_two_quiet_days(client, make_article):
+    make_article(published_at=timezone.now() - timedelta(days=3))
+    document = valid_xml(client.get("/sitemap-news.xml"))
+    assert locations(document) == ["http://testserver/"]
+    assert not document.xpath("//news:news", namespaces=NS)
+
+
+def test_sitemap_index_leaves_out_empty_sections(client, make_article, monkeypatch):
+    monkeypatch.setattr(articles.sitemaps, "MAX_URLS", 2)
+    monkeypatch.setattr(articles.sitemaps.ArticleSitemap, "limit", 1)
+    for _ in range(2):
+        make_article()  # no topics at all
+    index = valid_xml(client.get("/sitemap.xml"))
+    parts = locations(index)
+    assert "http://testserver/sitemap-articles.xml" in parts
+    assert not [url for url in parts if "sitemap-topics.xml" in url]
+    for url in parts:
+        valid_xml(client.get(url.removeprefix("http://testserver")))
+
+
+def _stylesheet(response):
+    """The XSL stylesheet the document names, as a compiled transform of our static file."""
+    document = etree.fromstring(response.content)
+    instruction = document.getprevious()
+    assert isinstance(instruction, etree._XSLTProcessingInstruction), instruction
+    assert instruction.get("href") == static("sitemap.xsl")
+    path = finders.find("sitemap.xsl")
+    return etree.XSLT(etree.parse(path)), document
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-news.xml", "/sitemap-articles.xml"])
+def test_sitemaps_read_as_a_page_in_a_browser_and_stay_schema_valid(client, make_article, url):
+    article = make_article(title="Seen & shown", published_at=timezone.now())
+    response = client.get(url)
+    valid_xml(response)
+    transform, document = _stylesheet(response)
+    page = str(transform(document.getroottree()))
+    assert f"http://testserver{article.get_absolute_url()}" in page
+    assert "<table" in page and "<script" not in page
+
+
+def test_sitemap_index_reads_as_a_page_too(client, make_article, monkeypatch):
+    monkeypatch.setattr(articles.sitemaps, "MAX_URLS", 1)
+    make_article(topics=["Space"])
+    make_article()
+    response = client.get("/sitemap.xml")
+    valid_xml(response)
+    transform, document = _stylesheet(response)
+    assert "http://testserver/sitemap-articles.xml" in str(transform(document.getroottree()))
+
+
+def test_the_stylesheet_is_served_as_xml_so_browsers_apply_it(client, db):
+    response = client.get(static("sitemap.xsl"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xsl")
+    etree.XSLT(etree.fromstring(b"".join(response.streaming_content)))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleQuerySet
 from articles.views.front import choose_lead
 
-from .pages import add_corrections, add_images, add_related
+from .pages import add_corrections, add_images, add_related, tags_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,8 @@ def test_article_page_shows_headline_provider_date_excerpt_and_body(client, make
     assert re.search(r'<h1[^>]*dir="auto"[^>]*>Police Commission approves drones</h1>', html)
     assert "KTLA" in html
     assert "The commission voted 3-1." in html
-    assert "<h3>What happens next</h3>" in html
+    # The body's first heading sits right under the headline, whatever its markdown level.
+    assert "<h2>What happens next</h2>" in html
     assert "<strong>June</strong>" in html
     # The date sits between the headline and the body, machine-readable too.
     headline, date, body = (
@@ -463,3 +464,49 @@ def test_a_server_error_shows_the_site_500_page(client, db, monkeypatch):
     response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_the_topic_index_sorts_as_readers_expect_ignoring_case_and_accents(client, make_article):
+    make_article(topics=["Wildfires", "facial recognition", "Zoo", "Éclairage", "Elections", "apple"])
+    html = client.get("/topics/").content.decode()
+    names = re.findall(r'<li><a href="/topics/[^"]+/" dir="auto">([^<]+)</a></li>', html)
+    assert names == ["apple", "Éclairage", "Elections", "facial recognition", "Wildfires", "Zoo"]
+
+
+def test_pages_link_a_favicon_and_browsers_asking_for_favicon_ico_get_one(client, make_article):
+    from django.contrib.staticfiles import finders
+
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    icons = {attrs["href"]: attrs.get("type") for tag, attrs in tags_in(html) if tag == "link" and attrs.get("rel") == "icon"}
+    assert "image/svg+xml" in icons.values()
+    for href in icons:
+        assert finders.find(href.removeprefix("/static/")), href
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
+
+
+def test_the_article_page_puts_story_related_coverage_and_topics_in_a_side_column(client, make_article):
+    from lxml import html as lxml_html
+
+    article = make_article(topics=["Space"], body="Some text.")
+    add_related(article, 2)
+    page = lxml_html.fromstring(client.get(article.get_absolute_url()).content)
+    layout = page.find_class("article-layout")[0]
+    main_column, side = list(layout)
+    assert main_column.tag == "article" and side.tag == "aside"
+    assert side.xpath(".//h2[text()='Related coverage']") and side.xpath(".//a[@href='/topics/space/']")
+    assert not main_column.xpath(".//*[contains(@class, 'topics') or contains(@class, 'related')]")
+    assert main_column.find_class("article__body")
+
+
+def test_the_side_column_sits_beside_the_text_only_on_wide_screens():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "site.css").read_text()
+    wide = re.search(r"@media \(min-width: (\d+)rem\) \{([^@]*?\.article-layout \{[^}]*\})", css)
+    assert wide, "no wide-screen layout for the article page"
+    assert int(wide.group(1)) >= 48  # phones and small tablets keep one column
+    assert re.search(r"\.article-layout \{[^}]*grid-template-columns:[^;]*minmax\([^;]*1fr", wide.group(2))
+    assert not re.search(r"(?m)^\.article-layout \{[^}]*grid", css), "single column below the breakpoint"

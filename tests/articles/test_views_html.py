@@ -73,6 +73,8 @@ def public_urls(article, killed):
         "archive": "/archive/",
         "year": "/archive/2024/",
         "month": "/archive/2024/05/",
+        "stories": "/stories/",
+        "search": "/search/?q=alert",
         "not found": "/no/such/page/",
         "gone": killed.get_absolute_url(),
     }
@@ -183,5 +185,7 @@ def test_pages_are_valid_html(client, hostile_site, tmp_path, django_user_model)
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
         for m in messages
         if m.get("type") == "error" or m.get("subType") == "warning"
+        # Advice about old browsers, not a fault in the page (the search form's date fields).
+        if "is not supported in all browsers" not in m["message"]
     ]
     assert not problems, "\n".join(problems)

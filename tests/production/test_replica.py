@@ -87,7 +87,8 @@ def test_an_anonymous_reader_is_served_from_the_replica(client, replica_on, stor
         response = client.get(_path(page, story))
     assert response.status_code == 200
     if page not in ("/topics/",):
-        assert "Harbour bridge reopens" in response.content.decode()
+        # Search marks the query word in the headline, so match the rest of it.
+        assert "bridge reopens" in response.content.decode()
     assert queries.count("replica") > 0
     assert queries.count("default") == 0, queries.sql("default")
 

@@ -66,3 +66,20 @@ def test_provider_page_is_paginated_newest_first(client, make_article, make_prov
     older = first.split('rel="next" href="')[1].split('"')[0]
     second = client.get(f"/providers/busy/{older}").content.decode()
     assert "Item 04" in second and "Item 00" in second and "Item 05" not in second
+
+
+def test_a_quiet_providers_page_says_when_its_latest_article_was(client, make_article, make_provider):
+    provider = make_provider(slug="old-news")
+    make_article(provider=provider, published_at=datetime(2021, 1, 13, 0, 17, tzinfo=UTC))
+    make_article(provider=provider, published_at=datetime(2023, 2, 3, 9, 0, tzinfo=UTC), status=Article.Status.DRAFT)
+    html = client.get("/providers/old-news/").content.decode()
+    assert "No articles in the last 30 days; the latest is from" in html
+    assert '<time datetime="2021-01-13T00:17:00+00:00">13 January 2021</time>' in html
+    assert "<svg" not in html
+
+
+def test_an_active_providers_page_keeps_its_chart(client, make_article, make_provider):
+    provider = make_provider(slug="busy")
+    make_article(provider=provider, published_at=timezone.now() - timedelta(days=1))
+    html = client.get("/providers/busy/").content.decode()
+    assert "<svg" in html and "No articles in the last 30 days" not in html

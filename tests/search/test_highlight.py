@@ -1,6 +1,7 @@
 """Snippets: untrusted text escaped first, then the matches marked."""
 
-from search.highlight import END, START, render, snippet
+from search.highlight import END, START, render, snippet, words
+from search.query import Term, parse
 
 
 def marked(text):
@@ -68,3 +69,10 @@ def test_unmarked_texts_are_cut_around_a_substring_match():
 
 def test_without_any_match_the_first_text_is_shown():
     assert snippet([("", False), ("An excerpt", False), ("A body", True)]) == "An excerpt"
+
+
+def test_headline_words_are_marked_after_escaping_so_entities_and_tags_stay_whole():
+    # "t" alone is a stop word the parser drops, so the terms are given as the engine sees them.
+    terms = parse("amp lt class quot").terms + (Term(("t",)),)
+    html = words('AT&T <b class="x">bold</b> news', terms)
+    assert html == 'AT&amp;<mark>T</mark> &lt;b <mark>class</mark>=&quot;x&quot;&gt;bold&lt;/b&gt; news'

@@ -19,7 +19,9 @@ URL = reverse("search:results")
 
 
 def headlines(response):
-    return re.findall(r'class="story__title"><a [^>]*>([^<]*)</a>', response.content.decode())
+    """The result headlines as text, without their highlighting."""
+    found = re.findall(r'class="story__title"><a [^>]*>(.*?)</a>', response.content.decode())
+    return [re.sub(r"</?mark>", "", headline) for headline in found]
 
 
 def test_results_show_headline_provider_date_and_highlighted_snippet(client, make_article, make_provider):
@@ -53,7 +55,7 @@ def test_article_text_is_escaped_and_only_the_match_is_marked(client, make_artic
     assert "<img src=x" not in html
     assert "&lt;script&gt;alert(&#x27;" in html
     assert "Old Faithful <mark>geyser</mark> erupts." in html
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Geyser" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; <mark>Geyser</mark>" in html
 
 
 def test_no_results_page_echoes_the_query_escaped(client, make_article):
@@ -331,3 +333,73 @@ def test_the_menus_are_built_once_until_the_content_changes(
         client.get(URL)
     make_article(topics=["Lighthouse"])
     assert ("lighthouse", "Lighthouse") in menu(client.get(URL), "topic")
+
+
+def test_query_words_are_highlighted_in_headlines_and_the_headline_stays_escaped(client, make_article):
+    make_article(title="<b>Drones</b> over Zürich & more", excerpt="Nothing to see.")
+
+    html = client.get(URL, {"q": "drone zurich"}).content.decode()
+
+    assert "&lt;b&gt;<mark>Drones</mark>&lt;/b&gt; over <mark>Zürich</mark> &amp; more</a>" in html
+    assert "<b>" not in html
+
+
+def test_filters_without_words_list_the_filtered_live_articles_newest_first(client, make_article, make_provider):
+    wire = make_provider(name="Wire", slug="wire")
+    make_article(title="Older wire story", provider=wire, published_at=datetime(2024, 5, 1, tzinfo=UTC))
+    make_article(title="Newer wire story", provider=wire, published_at=datetime(2024, 5, 2, tzinfo=UTC))
+    make_article(title="Draft wire story", provider=wire, status=Article.Status.DRAFT)
+    make_article(title="Someone else's story")
+
+    html = client.get(URL, {"provider": "wire"}).content.decode()
+
+    assert "Latest articles with these filters" in html
+    assert html.index("Newer wire story") < html.index("Older wire story")
+    assert "Draft wire story" not in html and "Someone else" not in html
+
+
+def test_filters_without_words_page_on_keeping_the_filters(client, make_article, make_provider, monkeypatch):
+    import search.views
+
+    monkeypatch.setattr(search.views, "RESULTS_PER_PAGE", 2)
+    wire = make_provider(slug="wire")
+    for day in range(1, 6):
+        make_article(title=f"Wire day {day}", provider=wire, published_at=datetime(2024, 5, day, tzinfo=UTC))
+    make_article(title="Elsewhere")
+
+    first = client.get(URL, {"provider": "wire"}).content.decode()
+    older = re.search(r'rel="next" href="\?([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert older.startswith("provider=wire&before=")
+    second = client.get(f"{URL}?{older}").content.decode()
+    assert "Wire day 3" in second and "Wire day 2" in second and "Wire day 5" not in second
+
+
+def test_filters_matching_nothing_say_so(client, make_article, make_provider):
+    # Both are live, but no article of that source carries that topic.
+    make_article(provider=make_provider(slug="quiet"), topics=["Weather"])
+    make_article(topics=["Space"])
+
+    html = client.get(URL, {"provider": "quiet", "topic": "space"}).content.decode()
+
+    assert "No live articles match these filters" in html
+
+
+def test_the_search_form_controls_are_styled():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "site.css").read_text()
+    for control in ("input", "select", "button"):
+        assert re.search(rf"\.search-form [^{{]*\b{control}\b[^{{]*\{{", css), control
+
+
+def test_a_filtered_listing_runs_a_fixed_number_of_queries(client, make_article, make_provider, django_assert_num_queries):
+    wire = make_provider(slug="wire")
+    for n in range(25):
+        make_article(title=f"Wire {n}", provider=wire, topics=["Space"])
+
+    # Topic and source menus (built once per content version), the provider filter's lookup
+    # among live sources, the page of articles, their pictures.
+    with django_assert_num_queries(6):
+        response = client.get(URL, {"provider": "wire"})
+
+    assert len(headlines(response)) == 20

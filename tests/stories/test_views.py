@@ -164,3 +164,69 @@ def test_publishing_an_earlier_draft_names_the_story_after_it(client, event, at)
 @pytest.mark.parametrize("slug", ["no-id-here", "quake-99999999999999999999999", "x-0"])
 def test_a_slug_that_names_no_story_is_not_found(client, event, slug):
     assert client.get(f"/stories/{slug}/").status_code == 404
+
+
+def test_the_stories_index_lists_each_story_once_with_its_size_and_outlets(client, event, at, make_provider):
+    second = at(30, title="Bridge closes for repairs", provider=make_provider(name="Gazette"))
+    link(at(31, title="Bridge repairs begin", provider=make_provider(name="Ledger")), second)
+    build_stories()
+    content_version()
+    html = client.get("/stories/").content.decode()
+    assert html.count('class="story"') == 2
+    # Newest report first: the bridge story's latest is at hour 31, the quake's at hour 6.
+    assert html.index("Bridge repairs begin") < html.index("Quake toll rises overnight")
+    assert f'href="{story_of(event["first"]).get_absolute_url()}"' in html
+    assert "4 reports from 3 outlets" in html and "2 reports from 2 outlets" in html
+    assert "Daily" in html and "Wire" in html and "Gazette" in html
+    assert "Unpublished take" not in html and "Unrelated football" not in html
+
+
+def test_the_stories_index_leaves_out_stories_with_one_live_article(client, event, at):
+    for name in ("update", "daily", "other"):
+        event[name].status = Article.Status.UNPUBLISHED
+        event[name].save()
+    content_version()
+    assert "No stories yet." in client.get("/stories/").content.decode()
+
+
+def test_the_stories_index_pages_by_cursor(client, at, make_provider, settings, monkeypatch):
+    import articles.views.base
+    for hour in range(0, 60, 10):
+        first = at(hour, title=f"Event at hour {hour} begins")
+        link(at(hour + 1, title=f"Event at hour {hour} continues"), first)
+    build_stories()
+    content_version()
+    monkeypatch.setattr(articles.views.base.PublicSiteMixin, "paginate_by", 4)
+    page = client.get("/stories/").content.decode()
+    assert page.count('class="story"') == 4 and 'rel="next"' in page
+    older = page.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    rest = client.get("/stories/" + older).content.decode()
+    assert rest.count('class="story"') == 2
+    assert "Event at hour 0 continues" in rest and "Event at hour 50" not in rest
+
+
+def test_the_stories_index_runs_a_fixed_number_of_queries(client, event, django_assert_num_queries):
+    # The newest article of each story, their pictures, the stories' outlets.
+    with django_assert_num_queries(3):
+        assert client.get("/stories/").status_code == 200
+
+
+def test_the_navigation_links_the_stories_index(client, event):
+    assert '<a href="/stories/">Stories</a>' in client.get("/").content.decode()
+
+
+def test_the_story_page_describes_its_coverage_as_an_item_list(client, event):
+    import json
+    import re
+
+    url = story_of(event["first"]).get_absolute_url()
+    html = client.get(url).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "CollectionPage" and data["url"] == f"http://testserver{url}"
+    items = data["mainEntity"]["itemListElement"]
+    assert data["mainEntity"]["numberOfItems"] == len(items) == 4
+    assert items[0] == {
+        "@type": "ListItem", "position": 1, "name": "Quake toll rises overnight",
+        "url": f"http://testserver{event['update'].get_absolute_url()}",
+    }
+    assert "Unpublished take" not in json.dumps(data)
