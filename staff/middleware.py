@@ -17,18 +17,18 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = None
-        if request.user.is_authenticated:
-            record = sessions.check(request)
-            if record is None:
-                logout(request)
-            else:
-                token = sessions.current.set(record.pk)
+        # Set for this request only: a thread serves many people in turn.
+        token = sessions.current.set(None)
         try:
+            if request.user.is_authenticated:
+                record = sessions.check(request)
+                if record is None:
+                    logout(request)
+                else:
+                    sessions.current.set(record.pk)
             return self.get_response(request)
         finally:
-            if token is not None:
-                sessions.current.reset(token)
+            sessions.current.reset(token)
 
 
 class SecondFactorMiddleware:
