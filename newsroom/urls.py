@@ -16,6 +16,7 @@ admin.site.login_form = StaffAuthenticationForm
 
 urlpatterns = [
     # Second factor, enrolment, sessions: before the admin, which would claim the path.
+    path("admin/security/webauthn/", include("staff.webauthn")),
     path("admin/security/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", public_page(max_age=86400)(views.robots_txt), name="robots"),

@@ -60,6 +60,7 @@ class SecondFactorMiddleware:
         return self._admin
 
     def _open(self, path):
-        return path in {
+        # The passkey ceremonies (JSON endpoints the verify and enrol pages call) included.
+        return path.startswith(reverse("otp_webauthn:js-i18n-catalog").removesuffix("jsi18n/")) or path in {
             reverse("admin:login"), reverse("admin:logout"), reverse("staff:verify"), reverse("staff:enrol"),
         }

@@ -13,13 +13,14 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import audit, sessions
 from .models import AuditEvent
 from .policy import second_factor_expected
 
 User = get_user_model()
-FACTORS = (TOTPDevice, StaticDevice)
+FACTORS = (TOTPDevice, StaticDevice, WebAuthnCredential)
 
 
 @receiver(user_logged_in)

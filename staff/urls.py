@@ -12,5 +12,6 @@ urlpatterns = [
     path("enrol/", views.enrol, name="enrol"),
     path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("factors/<int:pk>/remove/", views.remove_authenticator, name="remove_authenticator"),
+    path("passkeys/<int:pk>/remove/", views.remove_passkey, name="remove_passkey"),
     path("sessions/<uuid:pk>/end/", views.end_session, name="end_session"),
 ]

@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import audit, factors, sessions
 from .forms import CodeForm
@@ -64,7 +65,10 @@ def verify(request):
                 messages.warning(request, f"You signed in with a recovery code; {left} left.")
             audit.record(AuditEvent.Kind.SIGNED_IN, request=request, user=request.user, detail=device.name)
             return redirect(next_url)
-    return _page(request, "staff/verify.html", "Enter your sign-in code", form=form, next=next_url)
+    return _page(
+        request, "staff/verify.html", "Enter your sign-in code", form=form, next=next_url,
+        has_passkey=WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
+    )
 
 
 @never_cache
@@ -106,6 +110,7 @@ def overview(request):
     return _page(
         request, "staff/overview.html", "Your sign-in and sessions",
         authenticators=TOTPDevice.objects.filter(user=user, confirmed=True).order_by("created_at"),
+        passkeys=WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at"),
         recovery_codes_left=factors.recovery_codes_left(user),
         required=second_factor_required(user),
         sessions=StaffSession.objects.active().filter(user=user),
@@ -131,6 +136,14 @@ def remove_authenticator(request, pk):
     device = get_object_or_404(TOTPDevice, pk=pk, user=request.user, confirmed=True)
     device.delete()
     messages.success(request, "The authenticator app was removed.")
+    return redirect("staff:overview")
+
+
+@require_POST
+@staff_member_required
+def remove_passkey(request, pk):
+    get_object_or_404(WebAuthnCredential, pk=pk, user=request.user).delete()
+    messages.success(request, "The passkey was removed.")
     return redirect("staff:overview")
 
 
