@@ -110,3 +110,8 @@ def test_a_session_with_a_broken_record_id_signs_out_instead_of_failing(browser,
     session.save()
     assert laptop.get("/admin/")["Location"].startswith("/admin/login/")
     assert laptop.get("/").status_code == 200
+
+
+def test_every_admin_page_links_to_the_sessions_page(client, editor):
+    client.force_login(editor)
+    assert f'href="{OVERVIEW}"' in client.get("/admin/").content.decode()
