@@ -25,8 +25,9 @@ def client_address(request):
         ]
         # Fewer entries than trusted proxies means the request skipped a proxy:
         # fall back to the peer that connected, never to a client-written entry.
-        if len(forwarded) >= proxies:
-            remote = forwarded[-proxies]
+        if len(forwarded) >= proxies and _valid(forwarded[-proxies]):
+            return _valid(forwarded[-proxies])
+        # A garbled entry vouches for nothing either: the connection's address it is.
     return _valid(remote)
 
 

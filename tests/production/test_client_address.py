@@ -33,6 +33,8 @@ def test_a_request_that_skipped_a_proxy_counts_as_the_peer(settings):
     assert client_address(request(forwarded="192.0.2.55")) == "10.0.0.2"
 
 
-def test_garbage_is_no_address(settings):
+def test_garbage_vouches_for_nothing(settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request(forwarded="not an address")) == ""
+    # A garbled forwarded entry: the connection's own address, as with no header.
+    assert client_address(request(forwarded="not an address")) == "10.0.0.2"
+    assert client_address(request(remote="not an address", forwarded="junk")) == ""
