@@ -127,7 +127,7 @@ def new_context(site, browser):
         context.route("**/*", route)
         made.append(context)
         if user is not None:
-            sign_in(context.new_page(), user, site.password)
+            sign_in(context.new_page(), user, site)
         return context
 
     yield make

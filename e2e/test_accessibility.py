@@ -42,3 +42,14 @@ def test_admin_change_forms(new_context, scheme):
     page.goto("/admin/articles/article/add/")
     page.wait_for_selector("#article_form")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_staff_security_pages(new_context, scheme):
+    page = new_context(user="editor", color_scheme=scheme).new_page()
+    page.goto("/admin/security/")
+    page.wait_for_selector("#sessions")
+    assert_accessible(page)
+    page.goto("/admin/security/enrol/")
+    page.wait_for_selector("#totp-secret")
+    assert_accessible(page)

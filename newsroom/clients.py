@@ -16,20 +16,23 @@ from django.conf import settings
 
 
 def client_address(request):
-    """The address of the client that sent ``request``, as a string ("" if unknown)."""
+    """The client's IP address as a string, or ``""`` when the request does not say."""
     remote = request.META.get("REMOTE_ADDR", "")
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if count <= 0:
-        return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
-    if len(forwarded) < count:
-        # Fewer hops than proxies: the request did not come through all of
-        # them, so nothing in the header is vouched for.
-        return remote
-    candidate = forwarded[-count]
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        # Fewer entries than trusted proxies means the request skipped a proxy:
+        # fall back to the peer that connected, never to a client-written entry.
+        if len(forwarded) >= proxies and _valid(forwarded[-proxies]):
+            return _valid(forwarded[-proxies])
+        # A garbled entry vouches for nothing either: the connection's address it is.
+    return _valid(remote)
+
+
+def _valid(address):
     try:
-        return str(ipaddress.ip_address(candidate))
+        return str(ipaddress.ip_address(address))
     except ValueError:
-        return remote
+        return ""

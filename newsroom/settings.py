@@ -7,6 +7,8 @@ unless set: `make run` writes both into the git-ignored .env on first run.
 """
 
 import hashlib
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,6 +48,13 @@ INSTALLED_APPS = [
     "stories",
     # Project-wide management commands (migrate with a clear missing-database message).
     "newsroom",
+    # Staff accounts: two factors, lockout in the database, sessions, audit (staff/).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -64,8 +73,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Ended, idle or too old sessions sign out; then no admin page without the second factor.
+    "staff.middleware.StaffSessionMiddleware",
+    "staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused sign-in (too many failures) into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Innermost, so it sees the views' exceptions: a friendly 503 when the
     # database or the cache cannot be reached.
     "newsroom.middleware.ServiceUnavailableMiddleware",
@@ -178,9 +194,12 @@ if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
 else:
     CACHES["shared"] = dict(CACHES["default"])
 
+# Every account here is staff: a stolen password publishes under the site's name.
+# CommonPasswordValidator checks Django's list of 20,000 common passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -312,7 +331,7 @@ PERMISSIONS_POLICY = env.str(
     default=(
         "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
         "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
-        "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+        "publickey-credentials-get=(self), screen-wake-lock=(), serial=(), usb=(), "
         "xr-spatial-tracking=()"
     ),
 )
@@ -325,7 +344,50 @@ SEARCH_REQUESTS_PER_MINUTE = env.int("SEARCH_REQUESTS_PER_MINUTE", default=30)
 # from one address, sign-in is refused for LOGIN_LOCKOUT_SECONDS.
 LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+# --- Staff sign-in (staff/) -----------------------------------------------------
+
+# Lockout (django-axes, counted in the database so no cache eviction can erase it):
+# LOGIN_FAILURES_PER_USER_ADDRESS failures for one user name from one address lock
+# that pair; LOGIN_FAILURES_PER_USER failures for one name from anywhere lock it
+# from every address except those it fully signed in from in the last
+# LOGIN_KNOWN_ADDRESS_DAYS. Both last LOGIN_LOCKOUT_SECONDS after the last failure.
+LOGIN_FAILURES_PER_USER_ADDRESS = env.int("LOGIN_FAILURES_PER_USER_ADDRESS", default=5)
+LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=50)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=90)
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out user name and address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_USER_ADDRESS
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_address"
+AXES_USERNAME_CALLABLE = "staff.lockout.username_of"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Our audit log (staff/audit.py) records sign-ins; axes' own chatter stays out of the logs.
+AXES_VERBOSE = False
+
+# Two factors: superusers and these groups must sign in with one; others may.
+STAFF_SECOND_FACTOR_GROUPS = env.list("STAFF_SECOND_FACTOR_GROUPS", default=["Publishers"])
+OTP_TOTP_ISSUER = SITE_NAME
+# A wrong code doubles the wait before the next try (1 s, 2 s, 4 s...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys and security keys (WebAuthn): the site's domain, and the https origins
+# staff use; only as a second factor, never instead of the password.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ORIGINS", default=CSRF_TRUSTED_ORIGINS or ["http://localhost:8000"]
+)
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default=urlsplit(OTP_WEBAUTHN_ALLOWED_ORIGINS[0]).hostname)
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Staff sessions end after this long without a request, and this long after sign-in.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=3600)
+STAFF_SESSION_MAX_AGE_SECONDS = env.int("STAFF_SESSION_MAX_AGE_SECONDS", default=12 * 3600)
 
 # --- Logging ----------------------------------------------------------------
 # One JSON object per line on stdout (LOG_FORMAT=json, the default in
@@ -351,5 +413,6 @@ LOGGING = {
         # Our request log replaces runserver's and django.request's per-request lines.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -7,15 +7,18 @@ from django.urls import include, path
 from articles import sitemaps
 from articles.caching import public_page
 from newsroom import views
-from newsroom.throttling import ThrottledAdminAuthenticationForm
+from staff.forms import StaffAuthenticationForm
 
 # Crawlers fetch these often and they change with every import: an hour is plenty.
 crawler_file = public_page(max_age=3600)
 
-# Repeated sign-in failures pause sign-in for that user name or address.
-admin.site.login_form = ThrottledAdminAuthenticationForm
+# Repeated sign-in failures pause sign-in (staff/lockout.py).
+admin.site.login_form = StaffAuthenticationForm
 
 urlpatterns = [
+    # Second factor, enrolment, sessions: before the admin, which would claim the path.
+    path("admin/security/webauthn/", include("staff.webauthn")),
+    path("admin/security/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", public_page(max_age=86400)(views.robots_txt), name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -26,6 +27,49 @@ def _isolated_cache(settings):
     for conf in caches.values():
         conf["KEY_PREFIX"] = f"test-{_RUN}-{worker}-{next(_counter)}"
     settings.CACHES = caches
+
+
+class SignedInClient(Client):
+    """Django's test client whose ``force_login`` signs in with both factors, as staff do.
+
+    Publishers and superusers must verify a second factor before the admin
+    opens (staff/middleware.py); tests about something else sign them in with
+    a test authenticator, made for them when they have none. Tests of the
+    sign-in itself use ``password_only_client``.
+    """
+
+    def force_login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from staff.policy import second_factor_required
+
+        device = next(devices_for_user(user), None)
+        if device is None and second_factor_required(user):
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        super().force_login(user, backend)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = SignedInClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def password_only_client():
+    """A client whose ``force_login`` is a password sign-in only, as the login form leaves it."""
+    return Client()
 
 
 def article_fields(**overrides):

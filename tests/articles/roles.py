@@ -36,9 +36,10 @@ def _group(name):
     group, created = Group.objects.get_or_create(name=name)
     if created:
         migration = importlib.import_module("articles.migrations.0003_editorial_groups")
+        security = importlib.import_module("staff.migrations.0002_publishers_clear_lockouts")
         wanted = {
             migration.EDITORS: migration.EDITOR_PERMISSIONS,
-            migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS,
+            migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS,
         }[name]
         for app_label, codename in wanted:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

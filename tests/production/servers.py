@@ -166,10 +166,14 @@ class Browser:
         assert "csrfmiddlewaretoken" in hidden, f"no CSRF token on {path} ({response.status})"
         return self.request(port, "POST", path, form={**hidden, **fields})
 
-    def login(self, port, username, password):
+    def login(self, port, username, password, code=None):
+        """Sign in through the admin's form; with ``code``, answer the second-factor step too."""
         response, _ = self.post_form(
             port, "/admin/login/?next=/admin/", {"username": username, "password": password}
         )
+        if code is not None and response.status == 302:
+            # The password opens only the second-factor step; the code completes the sign-in.
+            response, _ = self.post_form(port, "/admin/security/verify/?next=/admin/", {"code": code})
         return response
 
 
