@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
+from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
 from search.admin import FullTextSearchMixin
 
@@ -814,17 +815,8 @@ def _json_block(value):
 # --- the audit trail and the rest ------------------------------------------------------------
 
 
-class ReadOnlyAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(CheckedSelectionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Records written by the workflow or the importer: viewed here, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Transition)

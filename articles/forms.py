@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import dates, publishing
-from .importing.loader import ARTICLE_SUFFIXES, MAX_FILE_BYTES, Source
+from .importing.frontmatter import MAX_FILE_SIZE
+from .importing.loader import ARTICLE_SUFFIXES, Source
 from .importing.validation import url_problem
 from .models import Article
 from .topic_names import topic_name_problem
@@ -282,7 +283,7 @@ class ImportUploadForm(forms.Form):
 
 def _read(upload):
     # One byte over the limit is enough for the importer to reject it as too large.
-    return upload.read(MAX_FILE_BYTES + 1)
+    return upload.read(MAX_FILE_SIZE + 1)
 
 
 def _zip_sources(upload, ignored):
@@ -317,7 +318,7 @@ def _zip_sources(upload, ignored):
         ignored.extend(f"{info.filename} (a symbolic link, not read)" for info in links)
         members = [info for info in members if not _is_symlink(info)]
         wanted = [info for info in members if _is_article(info.filename)]
-        if sum(min(info.file_size, MAX_FILE_BYTES + 1) for info in wanted) > MAX_ZIP_UNCOMPRESSED:
+        if sum(min(info.file_size, MAX_FILE_SIZE + 1) for info in wanted) > MAX_ZIP_UNCOMPRESSED:
             raise ValidationError(
                 f"{upload.name} unpacks to more than {MAX_ZIP_UNCOMPRESSED // 2**20} MB.",
                 code="zip_too_large",
@@ -326,13 +327,13 @@ def _zip_sources(upload, ignored):
         sources = []
         for info in wanted:
             path = f"{upload.name}/{info.filename}"
-            if info.file_size > MAX_FILE_BYTES:
+            if info.file_size > MAX_FILE_SIZE:
                 sources.append(Source(path, None))  # rejected as too large, never inflated
                 continue
             try:
                 with archive.open(info) as member:
                     # The declared size caps what is inflated, whatever the data claims.
-                    data = member.read(MAX_FILE_BYTES + 1)
+                    data = member.read(MAX_FILE_SIZE + 1)
             except (zipfile.BadZipFile, OSError, RuntimeError) as error:
                 raise ValidationError(
                     f"{path} cannot be read from the archive ({error}).", code="bad_zip"

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from newsroom.admin import ReadOnlyAdminMixin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "kind", "username", "actor", "address", "detail"]
     list_filter = ["kind", "at"]
     search_fields = ["username", "actor", "address"]
@@ -14,18 +16,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
     list_select_related = False
 
-    # Only superusers see the log, and the log is a record: no one adds, edits or deletes.
+    # Only superusers see the log; a record, so no one adds, edits or deletes (the mixin).
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -48,7 +48,6 @@ from .serialize import related_to_mapping
 logger = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
-MAX_FILE_BYTES = MAX_FILE_SIZE  # one limit for every reader: the parser's
 CHUNK_SIZE = 500
 # Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 400
@@ -127,7 +126,7 @@ class Source:
 
     @classmethod
     def from_bytes(cls, path, data):
-        if len(data) > MAX_FILE_BYTES:
+        if len(data) > MAX_FILE_SIZE:
             return cls(path, None)
         return cls(path, data, hashlib.sha256(data).hexdigest())
 

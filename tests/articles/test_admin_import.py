@@ -136,7 +136,7 @@ def test_a_zip_that_unpacks_too_big_is_refused(publisher_client, monkeypatch):
 
 
 def test_an_oversized_member_is_rejected_without_being_inflated(publisher_client):
-    archive = zipped("huge.zip", {"huge.md": article_text(body="x" * (forms.MAX_FILE_BYTES + 10))})
+    archive = zipped("huge.zip", {"huge.md": article_text(body="x" * (forms.MAX_FILE_SIZE + 10))})
 
     response = publisher_client.post(URL, {"files": [archive]})
 
