@@ -35,7 +35,7 @@ from providers.models import Provider, ProviderAlias
 from search import deferred_indexing
 from stories.building import assign_stories
 
-from .. import publishing
+from .. import workflow
 from ..bulk import insert_objects, insert_rows
 from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
@@ -521,12 +521,12 @@ def _write_batch(batch, new_urls, user):
             article = Article(
                 web_url=data.web_url,
                 slug=Article.slug_for(data.title, data.web_url),
-                status=Article.Status.PUBLISHED if data.published else Article.Status.DRAFT,
+                status=workflow.imported_status(data.published),
             )
             to_create.append(article)
             outcome = CREATED
         else:
-            article.version += 1
+            workflow.reimported(article)
             to_update.append(article)
             outcome = UPDATED
         _fill(article, data, providers[data.provider.domain], source.digest)
@@ -544,10 +544,10 @@ def _write_batch(batch, new_urls, user):
             article._state.adding = False
         new_urls.extend(a.web_url for a in to_create)
         # The file sets a new article's first state; the audit trail says so.
-        publishing.record_import(to_create, user=user, created=True)
+        workflow.record_import(to_create, user=user, created=True)
     if to_update:
         Article.objects.bulk_update(to_update, CONTENT_FIELDS + ["version", "updated_at"])
-        publishing.record_import(to_update, user=user, created=False)
+        workflow.record_import(to_update, user=user, created=False)
         updated_ids = [a.pk for a in to_update]
         kept_copies = _cached_copies(updated_ids)
         Image.objects.filter(article_id__in=updated_ids).delete()
