@@ -231,6 +231,23 @@ class Article(models.Model):
     # The "updated" date readers see: a correction sets it, ordinary saves don't.
     modified_at = ShowableDateTimeField("modified date", blank=True, null=True, editable=False)
 
+    # The editorial layer over the source (articles/editorial.py). The columns
+    # above hold the live content; the source's own value of a field an editor
+    # changed is kept in ``source_values``, and a live article's next version
+    # waits in ``pending_revision`` until a publisher publishes it.
+    editor_note = models.TextField(
+        "editor's note", blank=True, help_text="Shown to readers above the body."
+    )
+    edited_fields = models.JSONField(default=list, blank=True, editable=False)
+    source_values = models.JSONField(default=dict, blank=True, editable=False)
+    # Edited fields whose source value changed since the edit ("source changed since your edit").
+    source_changed = models.JSONField(default=list, blank=True, editable=False)
+    pending_revision = models.ForeignKey(
+        "revisions.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        editable=False,
+    )
+    pending_sent_back = models.BooleanField(default=False, editable=False)
+
     # Bookkeeping.
     source_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,14 +8,19 @@ In one run, on a generated 10,000-file corpus (``manage.py generate_articles --s
 * Django's ``loaddata`` of the same data (a ``dumpdata`` of the import);
 
 every one timed as a whole command, interpreter and Django start-up included.
+With ``--baseline REV`` (default: the last commit before the importer wrote
+revisions), the same import and re-import also run, alternately, from a copy
+of that commit's tree, so the cost of a change is a ratio measured in one run.
 Then the peak memory (RSS of the importer and its workers together) of an
 import of 100,000 files. Prints one markdown section.
 
-    python bench/bench_import.py [--count 10000] [--big 100000]
+    python bench/bench_import.py [--count 10000] [--big 100000] [--baseline REV]
 """
 
 import argparse
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import corpus
+from common import corpus, log
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,10 +114,58 @@ def manage(*args):
     return [sys.executable, "manage.py", *args]
 
 
+# The last commit before the importer recorded a revision per article (issue #17).
+BEFORE_REVISIONS = "f0de146"
+ROUNDS = 3
+
+
+def baseline_tree(rev, work):
+    """A copy of the project at ``rev`` (``git archive``), or None when the history lacks it."""
+    tree = work / f"baseline-{rev}"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True)
+    if archive.returncode != 0:
+        log(f"   no baseline: git archive {rev} failed ({archive.stderr.decode().strip()})")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def compare_with(tree, files, work):
+    """Median (import, re-import) seconds for this tree and ``tree``, run alternately.
+
+    Both wall time and CPU time (the command and its parser workers): on a
+    busy machine the wall time drifts with the neighbours, the CPU time much
+    less, so the ratio is taken on CPU time.
+    """
+    times = {name: {"wall": ([], []), "cpu": ([], [])} for name in ("now", "baseline")}
+    for round_ in range(ROUNDS):
+        for name, cwd in (("now", ROOT), ("baseline", tree)):
+            env = dict(os.environ, DEBUG="0", SECRET_KEY="bench",
+                       DATABASE_URL=f"sqlite:///{work}/ab-{name}-{round_}.sqlite3")
+            subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=cwd, env=env, check=True)
+            for index in range(2):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.monotonic()
+                subprocess.run([sys.executable, "manage.py", "import_articles", "-v", "0", str(files)],
+                               cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+                times[name]["wall"][index].append(time.monotonic() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                times[name]["cpu"][index].append(
+                    after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                )
+    return {
+        name: {kind: tuple(statistics.median(runs) for runs in pair) for kind, pair in kinds.items()}
+        for name, kinds in times.items()
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--big", type=int, default=100_000, help="files for the memory run; 0 skips it")
+    parser.add_argument("--baseline", default=BEFORE_REVISIONS,
+                        help="a commit to compare the import's speed with; empty skips it")
     args = parser.parse_args()
 
     files = corpus(args.count)
@@ -165,6 +218,22 @@ def main():
         f"them). With two cores the import cannot finish before its writer does: "
         f"{writer_cpu / full:.0%} of the wall time was writer CPU."
     )
+
+    tree = baseline_tree(args.baseline, work) if args.baseline else None
+    if tree is not None:
+        ab = compare_with(tree, files, work)
+        print(f"\nAgainst `{args.baseline}` (before revisions), median of {ROUNDS} alternating runs "
+              "in this one run; the ratio is the baseline's CPU seconds over this tree's (the "
+              "command and its parser workers), which a busy machine disturbs less than wall time:\n")
+        print("| run | this tree: wall s / CPU s | baseline: wall s / CPU s | speed vs baseline (CPU) |")
+        print("|---|---:|---:|---|")
+        for index, (name, target) in enumerate([
+            ("Import of new files", "target >= 90%"), ("Re-import, unchanged", "target ~100%"),
+        ]):
+            now_wall, now_cpu = ab["now"]["wall"][index], ab["now"]["cpu"][index]
+            old_wall, old_cpu = ab["baseline"]["wall"][index], ab["baseline"]["cpu"][index]
+            print(f"| {name} | {now_wall:.2f} / {now_cpu:.2f} | {old_wall:.2f} / {old_cpu:.2f} | "
+                  f"{old_cpu / now_cpu:.0%} ({target}) |")
 
     if args.big:
         big = corpus(args.big)

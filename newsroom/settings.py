@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "stories",
+    # Every content state of an article, compared and restored (revisions/).
+    "revisions",
     # Project-wide management commands (migrate with a clear missing-database message).
     "newsroom",
     # Staff accounts: two factors, lockout in the database, sessions, audit (staff/).

@@ -27,6 +27,12 @@ class Provider(models.Model):
     name = models.CharField(max_length=200)
     domain = models.CharField(max_length=253, unique=True, validators=[validate_host_name])
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    # The desk reviews this outlet's changes to live articles before readers see them.
+    review_source_changes = models.BooleanField(
+        "review source changes", default=False,
+        help_text="A re-imported file's changes to a live article wait for a publisher "
+        "as a pending version instead of going live at once.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -32,10 +32,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from providers.models import Provider, ProviderAlias
+from revisions import content as contents
+from revisions.models import Revision
 from search import deferred_indexing
 from stories.building import assign_stories
 
-from .. import workflow
+from .. import editorial, workflow
 from ..bulk import insert_objects, insert_rows
 from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
@@ -265,7 +267,10 @@ def import_sources(
     started = time.monotonic()
     result = ImportResult(dry_run=dry_run)
     run = ImportRun(source=origin, user=user)
-    importer = _ChunkImporter(dry_run=dry_run, parallel=parallel, user=user)
+    if not dry_run:
+        # Saved first, so the revisions this run writes can name it.
+        run.save()
+    importer = _ChunkImporter(dry_run=dry_run, parallel=parallel, user=user, run=run)
     try:
         for outcome in importer.run(_chunks(sources, chunk_size)):
             result.count(outcome)
@@ -326,10 +331,11 @@ def _parse(source: Source):
 class _ChunkImporter:
     """Holds the worker pool and the state that spans chunks."""
 
-    def __init__(self, *, dry_run, parallel, user=None):
+    def __init__(self, *, dry_run, parallel, user=None, run=None):
         self.dry_run = dry_run
         self.parallel = parallel
         self.user = user
+        self.run_id = run.pk if run is not None else None
         self.pool = None
         # webUrls created in this run, resolved against older Related rows at the end.
         self.new_urls: list[str] = []
@@ -415,7 +421,7 @@ class _ChunkImporter:
         invalidate_public_pages()
         try:
             with transaction.atomic():
-                return _write_articles(batch, self.new_urls, self.user)
+                return _write_articles(batch, self.new_urls, self.user, self.run_id)
         except DatabaseError:
             # Unexpected: retry one by one so only the offending file is rejected.
             pass
@@ -423,7 +429,7 @@ class _ChunkImporter:
         for item in batch:
             try:
                 with transaction.atomic():
-                    results.extend(_write_articles([item], self.new_urls, self.user))
+                    results.extend(_write_articles([item], self.new_urls, self.user, self.run_id))
             except DatabaseError as exc:
                 error = ArticleFileError(
                     "invalid_value", f"the database refused the article: {exc}", path=item[1].path
@@ -474,14 +480,14 @@ def resolve_related(web_urls):
     )
 
 
-def _write_articles(batch, new_urls, user=None):
+def _write_articles(batch, new_urls, user=None, run_id=None):
     """Create or update the articles of ``batch`` with bulk queries; returns outcomes.
 
     Runs inside the caller's transaction. The search index is brought up to
     date once for the whole batch rather than by a trigger per row.
     """
     with deferred_indexing() as reindex:
-        outcomes, frozen = _write_batch(batch, new_urls, user)
+        outcomes, frozen = _write_batch(batch, new_urls, user, run_id)
         reindex.update(article.pk for *_, article, _ in outcomes)
     return [
         (index, FileOutcome(source.path, outcome, article.pk))
@@ -492,12 +498,17 @@ def _write_articles(batch, new_urls, user=None):
     ]
 
 
-def _write_batch(batch, new_urls, user):
+def _write_batch(batch, new_urls, user, run_id=None):
     """Write ``batch``; returns ``(outcomes, frozen)``, the latter the files of killed articles.
 
     A killed article is frozen: its file changes nothing, not even its topics
     or provider. The rows are locked as they are read, so a kill that commits
     meanwhile is either seen here or finds the article changed (and is retried).
+
+    An article the desk has touched (an editor's value, a pending version, or
+    a provider whose changes are reviewed) takes the file's changes field by
+    field (``articles.editorial.merge_import``); all others are written as the
+    file says. Every written article gets a revision, in one query.
     """
     existing = {
         a.web_url: a
@@ -515,8 +526,19 @@ def _write_batch(batch, new_urls, user):
     topics = _topics_for(articles_data)
 
     to_create, to_update, outcomes = [], [], []
+    # Editorially touched articles: web_url -> their live content before the file.
+    curated = {}
+    touched_live = set()
+    now = timezone.now()
     for index, source, data in batch:
         article = existing.get(data.web_url)
+        provider = providers[data.provider.domain]
+        if article is not None and editorial.takes_source_by_field(article, provider):
+            curated[data.web_url] = editorial.live_content(article)
+        elif article is not None and article.status == Article.Status.PUBLISHED and (
+            article.title, article.excerpt, article.body, article.category
+        ) != (data.title, data.excerpt, data.body, data.category):
+            touched_live.add(data.web_url)
         if article is None:
             article = Article(
                 web_url=data.web_url,
@@ -529,7 +551,10 @@ def _write_batch(batch, new_urls, user):
             workflow.reimported(article)
             to_update.append(article)
             outcome = UPDATED
-        _fill(article, data, providers[data.provider.domain], source.digest)
+        _fill(article, data, provider, source.digest)
+        if data.web_url in touched_live and article.is_live(now):
+            # Readers see "Updated" when a live article's text changes.
+            article.modified_at = now
         outcomes.append((index, source, outcome, article, data))
 
     if to_create:
@@ -545,17 +570,63 @@ def _write_batch(batch, new_urls, user):
         new_urls.extend(a.web_url for a in to_create)
         # The file sets a new article's first state; the audit trail says so.
         workflow.record_import(to_create, user=user, created=True)
+    merged = {}
+    for *_, article, data in outcomes:
+        if data.web_url in curated:
+            merged[data.web_url] = editorial.merge_import(
+                article, curated[data.web_url], contents.from_file(data), provider=article.provider,
+            )
     if to_update:
-        Article.objects.bulk_update(to_update, CONTENT_FIELDS + ["version", "updated_at"])
+        Article.objects.bulk_update(to_update, CONTENT_FIELDS + ["version", "updated_at", "modified_at"])
         workflow.record_import(to_update, user=user, created=False)
+        for article in (a for a in to_update if a.web_url in merged):
+            Article.objects.filter(pk=article.pk).update(
+                source_values=article.source_values, source_changed=article.source_changed
+            )
         updated_ids = [a.pk for a in to_update]
         kept_copies = _cached_copies(updated_ids)
         Image.objects.filter(article_id__in=updated_ids).delete()
         Related.objects.filter(article_id__in=updated_ids).delete()
         TaggedArticle.objects.filter(content_object_id__in=updated_ids).delete()
 
-    _write_children(outcomes, topics, kept_copies if to_update else {})
+    _write_children(outcomes, topics, kept_copies if to_update else {}, merged)
+    _record_revisions(outcomes, merged, user, run_id, now)
     return outcomes, frozen
+
+
+def _record_revisions(outcomes, merged, user, run_id, now):
+    """One revision per written article, in one query; a held source change adds its pending one.
+
+    Rows as tuples, not model instances: building 500 models per chunk cost as
+    much as inserting them.
+    """
+    user_id = user.pk if user is not None else None
+    rows, pending = [], []
+    for _, source, _, article, data in outcomes:
+        merge = merged.get(data.web_url)
+        content = merge.live if merge is not None else contents.from_file(data)
+        file, digest = source.path[:1000], source.digest or ""
+        rows.append((
+            article.pk, now, Revision.Origin.IMPORT, user_id, run_id, file, digest,
+            merge.message if merge is not None else "", content, article.is_live(now),
+        ))
+        if merge is not None and merge.new_pending is not None:
+            pending.append((article, Revision(
+                article_id=article.pk, origin=Revision.Origin.IMPORT, user_id=user_id,
+                import_run_id=run_id, file=file, content_hash=digest, content=merge.new_pending,
+                created_at=now, message=merge.pending_message,
+            )))
+    insert_rows(Revision, REVISION_COLUMNS, rows)
+    for article, revision in pending:
+        revision.save()
+        Article.objects.filter(pk=article.pk).update(pending_revision=revision)
+        article.pending_revision = revision
+
+
+REVISION_COLUMNS = [
+    "article", "created_at", "origin", "user", "import_run", "file", "content_hash", "message",
+    "content", "was_live",
+]
 
 
 def _fill(article, data: ArticleData, provider, digest):
@@ -593,8 +664,13 @@ def _cached_copies(article_ids):
     }
 
 
-def _write_children(outcomes, topics, kept_copies):
-    """Insert the images, related items and topic links of freshly written articles."""
+def _write_children(outcomes, topics, kept_copies, merged=None):
+    """Insert the images, related items and topic links of freshly written articles.
+
+    For an article whose file was merged field by field (``merged``), its
+    pictures and topics are the merged live ones, not necessarily the file's.
+    """
+    merged = merged or {}
     images, related, tagged = [], [], []
     target_ids = dict(
         Article.objects.filter(
@@ -602,7 +678,8 @@ def _write_children(outcomes, topics, kept_copies):
         ).values_list("web_url", "pk")
     )
     for _, _, _, article, data in outcomes:
-        for position, image in enumerate(data.images):
+        merge = merged.get(data.web_url)
+        for position, image in enumerate(merge.images(data) if merge is not None else data.images):
             copy = kept_copies.get((article.pk, image.url))
             images.append(
                 (
@@ -635,7 +712,17 @@ def _write_children(outcomes, topics, kept_copies):
             )
             for position, item in enumerate(data.related)
         )
-        tagged.extend((article.pk, topics[Topic.key_for(name)].pk) for name in data.topics)
+        names = merge.live["topics"] if merge is not None else data.topics
+        missing = [name for name in names if Topic.key_for(name) not in topics]
+        if missing:
+            # An editor's topics the file does not name: they exist already.
+            topics.update(
+                (topic.key, topic)
+                for topic in Topic.objects.filter(key__in=[Topic.key_for(name) for name in missing])
+            )
+        tagged.extend(
+            (article.pk, topics[Topic.key_for(name)].pk) for name in names if Topic.key_for(name) in topics
+        )
     insert_rows(Image, IMAGE_COLUMNS, images)
     insert_rows(Related, RELATED_COLUMNS, related)
     insert_rows(TaggedArticle, ["content_object", "tag"], tagged)

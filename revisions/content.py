@@ -1,0 +1,162 @@
+"""What a revision holds: the fields readers see, as plain JSON, and how two of them differ.
+
+One shape whoever wrote the version (an editor, an import, a restore), so a
+history compares field by field:
+
+    {"title": str, "excerpt": str, "editor_note": str, "body": str,
+     "category": str, "topics": [name, ...], "images": [{"url", "title",
+     "attribution", "width", "height"}, ...]}
+
+Topics are sorted (a topic set has no order); pictures keep theirs (the first
+is the lead picture). Nothing here touches the database but ``snapshot``,
+which reads an article's rows.
+"""
+
+from __future__ import annotations
+
+# In the order the history and the compare view show them.
+FIELDS = ("title", "excerpt", "editor_note", "body", "category", "topics", "images")
+# The fields an article file writes; an editor's value of one of them is an override.
+SOURCE_FIELDS = ("title", "excerpt", "body", "category", "topics", "images")
+LABELS = {
+    "title": "Headline",
+    "excerpt": "Excerpt",
+    "editor_note": "Editor's note",
+    "body": "Body",
+    "category": "Category",
+    "topics": "Topics",
+    "images": "Pictures and captions",
+}
+
+
+def image_entry(url, title=None, attribution=None, width=None, height=None):
+    return {
+        "url": url,
+        "title": title or "",
+        "attribution": attribution or "",
+        "width": width,
+        "height": height,
+    }
+
+
+def normalise(content):
+    """``content`` in canonical form: every field present, topics sorted, no ``None`` text."""
+    content = content or {}
+    return {
+        "title": content.get("title") or "",
+        "excerpt": content.get("excerpt") or "",
+        "editor_note": content.get("editor_note") or "",
+        "body": content.get("body") or "",
+        "category": content.get("category") or "",
+        "topics": sorted_topics(content.get("topics") or []),
+        "images": [
+            image_entry(
+                str(image.get("url") or ""), image.get("title"), image.get("attribution"),
+                image.get("width"), image.get("height"),
+            )
+            for image in content.get("images") or []
+            if isinstance(image, dict)
+        ],
+    }
+
+
+def sorted_topics(names):
+    return sorted({str(name) for name in names}, key=lambda name: (name.casefold(), name))
+
+
+def snapshot(article, *, topics=None, images=None):
+    """The content ``article``'s rows hold now (pass ``topics``/``images`` to skip their queries)."""
+    if topics is None:
+        topics = [topic.name for topic in article.topics.all()]
+    if images is None:
+        images = [
+            image_entry(image.url, image.title, image.attribution, image.width, image.height)
+            for image in article.images.order_by("position")
+        ]
+    return normalise({
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "editor_note": article.editor_note,
+        "body": article.body,
+        "category": article.category,
+        "topics": topics,
+        "images": images,
+    })
+
+
+def from_file(data):
+    """The content an imported file (``ArticleData``) gives, with no editor's note."""
+    return normalise({
+        "title": data.title,
+        "excerpt": data.excerpt,
+        "body": data.body,
+        "category": data.category,
+        "topics": list(data.topics),
+        "images": [
+            image_entry(image.url, image.title, image.attribution, image.width, image.height)
+            for image in data.images
+        ],
+    })
+
+
+def changed_fields(old, new):
+    """The fields whose reader-visible value differs, in display order.
+
+    Pictures differ by address, order and caption/credit; their sizes are
+    measurements, not content.
+    """
+    old, new = normalise(old), normalise(new)
+    return [name for name in FIELDS if _comparable(name, old[name]) != _comparable(name, new[name])]
+
+
+def _comparable(name, value):
+    if name == "images":
+        return [(image["url"], image["title"], image["attribution"]) for image in value]
+    return value
+
+
+def overlay(base, values):
+    """``base`` with the fields of ``values`` replacing its own (both content dicts)."""
+    merged = dict(normalise(base))
+    merged.update({name: value for name, value in (values or {}).items() if name in FIELDS})
+    return normalise(merged)
+
+
+def merge_source(*, live, pending, old_source, new_source, edited, hold):
+    """Where a re-imported file's changes go, field by field; returns ``(live, pending, flagged)``.
+
+    - A field an editor changed (``edited``) keeps the editor's value; if the
+      source's value changed, the field is ``flagged`` ("source changed since
+      your edit").
+    - Any other changed field follows the source: into the live content, or,
+      when ``hold`` (an editor's pending version exists, or the desk reviews
+      this provider's changes), into the pending version only, which is
+      created from the live content if there is none.
+    """
+    live, old_source, new_source = normalise(live), normalise(old_source), normalise(new_source)
+    pending = normalise(pending) if pending is not None else None
+    changed = [name for name in SOURCE_FIELDS if _comparable(name, old_source[name]) != _comparable(name, new_source[name])]
+    flagged = [name for name in changed if name in edited]
+    following = [name for name in changed if name not in edited]
+    if following and hold:
+        pending = dict(pending if pending is not None else live)
+        for name in following:
+            pending[name] = new_source[name]
+    elif following:
+        live = dict(live)
+        for name in following:
+            live[name] = new_source[name]
+        if pending is not None:
+            pending = dict(pending)
+            for name in following:
+                pending[name] = new_source[name]
+    return live, pending, flagged
+
+
+def source_differences(live, source):
+    """The source's values of the fields where the live content differs from it (what to keep)."""
+    live, source = normalise(live), normalise(source)
+    return {
+        name: source[name] for name in SOURCE_FIELDS
+        if _comparable(name, live[name]) != _comparable(name, source[name])
+    }
