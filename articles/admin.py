@@ -657,7 +657,9 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         """Upload article files (or zips of them) and run the same importer as the command."""
         if not request.user.has_perm("articles.import_articles"):
             raise PermissionDenied
-        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        # Bound on any POST, even one with no file: that is the field's "required" error.
+        posted = request.method == "POST"
+        form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
         result, files = None, []
         if form.is_valid():
             # No worker processes: forking a web server's worker (its threads and
