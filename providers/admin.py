@@ -106,9 +106,15 @@ class ProviderAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     def articles_7d(self, provider):
         return provider.articles_7d
 
-    @admin.display(description="gone quiet", boolean=True)
+    @admin.display(description="gone quiet")
     def quiet(self, provider):
-        return health.is_quiet(provider)
+        # Not a boolean column: its red cross on every healthy provider read as an alarm.
+        if not health.is_quiet(provider):
+            return "—"
+        return format_html(
+            '<span class="nr-quiet" title="{}">⚠ Gone quiet</span>',
+            "Usually sends daily; nothing for over two days.",
+        )
 
     @admin.display(description="health")
     def health_panel(self, provider):
