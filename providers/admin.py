@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from articles import publishing
 from articles.caching import invalidate_public_pages
 from articles.models import Article
+from newsroom.admin import TrailHistoryMixin
 from newsroom.staff_input import CheckedSelectionMixin
 
 from . import health
@@ -75,7 +76,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class ProviderAdmin(CheckedSelectionMixin, TrailHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "domain", "article_count", "last_import", "articles_24h", "articles_7d", "quiet"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["domain"]}
@@ -93,6 +94,14 @@ class ProviderAdmin(CheckedSelectionMixin, admin.ModelAdmin):
         )
         providers = super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
         return health.with_admin_health(providers)
+
+    def history_trail(self, provider):
+        """When the record was made, and each outlet merged into it since."""
+        return [
+            (provider.created_at, "Provider record created (by an import, or in the admin)."),
+            *((alias.created_at, f"Merged in: {alias.domain} (its files now import into this provider).")
+              for alias in provider.aliases.all()),
+        ]
 
     @admin.display(description="last import", ordering="last_import")
     def last_import(self, provider):
