@@ -392,15 +392,20 @@ class ImportedReadOnlyInline:
         return not is_imported(article) and (article is None or article.status != Status.KILLED)
 
 
-class ImageInline(ImportedReadOnlyInline, admin.TabularInline):
+class ImageInline(ImportedReadOnlyInline, admin.StackedInline):
+    """One block per image, its short fields sharing a line.
+
+    As a table row (nine columns, two of them text areas) the form grew to
+    2,800 px; stacked, it wraps to a laptop's width and to a phone's.
+    """
+
     model = Image
     form = ImageUploadForm
     extra = 0
     ordering = ["position"]
-    fields = [
-        "preview", "position", "url", "upload", "width", "height", "is_cached", "title",
-        "attribution",
-    ]
+    fieldsets = [(None, {"fields": [
+        "preview", ("position", "width", "height", "is_cached"), ("url", "upload"), "title", "attribution",
+    ]})]
     readonly_fields = ["preview"]
 
     @admin.display(description="preview")
@@ -416,12 +421,14 @@ class ImageInline(ImportedReadOnlyInline, admin.TabularInline):
         return formset
 
 
-class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
+class RelatedInline(ImportedReadOnlyInline, admin.StackedInline):
+    """Stacked like the images: as a table row, its URL and date-time inputs outgrew the page."""
+
     model = Related
     fk_name = "article"
     extra = 0
     ordering = ["position"]
-    fields = ["position", "title", "web_url", "provider_name", "published_at", "target"]
+    fieldsets = [(None, {"fields": [("position", "provider_name"), "title", "web_url", ("published_at", "target")]})]
     raw_id_fields = ["target"]
     formfield_overrides = DATETIME_OVERRIDES
 
@@ -433,7 +440,7 @@ class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
 class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",
+        "headline", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",
         "heat", "lead_image",
     ]
     list_filter = [
@@ -474,9 +481,14 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
             )
         return badge
 
+    @admin.display(description="title", ordering="title")
+    def headline(self, article):
+        """The title, clamped to two lines by the stylesheet; the whole of it on hover."""
+        return _clamped(article.title)
+
     @admin.display(description="topics")
     def topic_list(self, article):
-        return ", ".join(topic.name for topic in article.topics.all())
+        return _clamped(", ".join(topic.name for topic in article.topics.all()))
 
     @admin.display(description="image")
     def lead_image(self, article):
@@ -861,6 +873,13 @@ def _names(articles):
     shown = ", ".join(f"“{article}”" for article in articles[:MAX_NAMED_IN_MESSAGE])
     extra = len(articles) - MAX_NAMED_IN_MESSAGE
     return f"{shown} and {extra} more" if extra > 0 else shown
+
+
+def _clamped(text):
+    """``text`` for a list cell the stylesheet clamps (static/admin-newsroom.css), whole in ``title``."""
+    if not text:
+        return "—"
+    return format_html('<span class="nr-clamp" title="{}">{}</span>', text, text)
 
 
 def _json_block(value):

@@ -210,3 +210,16 @@ def test_search_finds_by_title(publisher_client, make_article):
     response = publisher_client.get(LIST_URL, {"q": "volcano"})
 
     assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_long_titles_and_topics_are_clamped_with_the_whole_text_on_hover(publisher_client, make_article):
+    title = "A headline long enough to wrap over five lines of the list <b>and</b> push columns away"
+    article = make_article(title=title, topics=["Climate", "Energy"])
+
+    page = publisher_client.get(LIST_URL).content.decode()
+
+    link = reverse("admin:articles_article_change", args=[article.pk])
+    escaped = title.replace("<", "&lt;").replace(">", "&gt;")
+    assert f'<a href="{link}"><span class="nr-clamp" title="{escaped}">{escaped}</span></a>' in page
+    assert '<span class="nr-clamp" title="Climate, Energy">Climate, Energy</span>' in page
+    assert "<b>and</b>" not in page
