@@ -6,6 +6,7 @@ classes check state and permission and record the audit trail. The article list 
 per page and never counts the whole table.
 """
 
+import bisect
 import calendar
 import datetime
 import json
@@ -33,7 +34,7 @@ from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
 from search.admin import FullTextSearchMixin
 
-from . import dates, sharing, workflow
+from . import caching, dates, sharing, workflow
 from .forms import ArticleAdminForm, ImportUploadForm, ShareLinkForm
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
@@ -247,12 +248,14 @@ class CalendarSafeChangeList(ChangeList):
 
 
 def date_drilldown(changelist):
-    """The date hierarchy's links, computed from the calendar instead of scanning the table.
+    """The date hierarchy's links: only years, months and days that hold articles.
 
     Django's own asks for the distinct years, months or days of every matching
-    row (a DISTINCT over up to the whole table). Here the years come from the
-    oldest and newest dates (two lookups on the date index) and months and
-    days from the calendar; an empty month is simply an empty list.
+    row (a DISTINCT over up to the whole table). Here the candidates come from
+    the calendar (years between the oldest and newest dates, two lookups on the
+    date index) and ``periods_with_articles`` keeps those that hold an article,
+    with one index seek per period kept. The answer is reused until the content
+    changes. Like before, it covers every article, whatever other filter is on.
     """
     field = changelist.date_hierarchy
     params = changelist.params
@@ -280,7 +283,8 @@ def date_drilldown(changelist):
             "choices": [
                 choice({f"{field}__year": y, f"{field}__month": m, f"{field}__day": d},
                        datetime.date(y, m, d), "MONTH_DAY_FORMAT")
-                for d in range(1, calendar.monthrange(y, m)[1] + 1)
+                for d in _filled(field, [datetime.date(y, m, d) for d in range(1, calendar.monthrange(y, m)[1] + 1)],
+                                 _next_month(y, m), lambda day: day.day)
             ],
         }
     if year:
@@ -290,7 +294,8 @@ def date_drilldown(changelist):
             "back": {"link": link({}), "title": "All dates"},
             "choices": [
                 choice({f"{field}__year": y, f"{field}__month": m}, datetime.date(y, m, 1), "YEAR_MONTH_FORMAT")
-                for m in range(1, 13)
+                for m in _filled(field, [datetime.date(y, m, 1) for m in range(1, 13)],
+                                 datetime.date(y + 1, 1, 1), lambda day: day.month)
             ],
         }
     bounds = Article.objects.aggregate(first=Min(field), last=Max(field))
@@ -303,8 +308,58 @@ def date_drilldown(changelist):
     return {
         "show": True,
         "back": None,
-        "choices": [{"link": link({f"{field}__year": str(y)}), "title": str(y)} for y in range(first, last + 1)],
+        "choices": [
+            {"link": link({f"{field}__year": str(y)}), "title": str(y)}
+            for y in _filled(field, [datetime.date(y, 1, 1) for y in range(first, last + 1)],
+                             datetime.date(last + 1, 1, 1), lambda day: day.year)
+        ],
     }
+
+
+def _next_month(year, month):
+    return datetime.date(year + month // 12, month % 12 + 1, 1)
+
+
+def _filled(field, starts, end, label):
+    """``label(start)`` of each period in ``starts`` (local dates; the last ends at ``end``) holding an article.
+
+    Kept per content version: a new article's year appears on the next view.
+    """
+    if not starts:
+        return []
+    key = f"admin-drilldown:{field}:{timezone.get_current_timezone_name()}:{starts[0]}:{end}"
+    found = caching.per_version(key, lambda: periods_with_articles(field, starts, end))
+    return [label(starts[i]) for i in found]
+
+
+def periods_with_articles(field, starts, end):
+    """The indexes of the periods in ``starts`` that hold at least one article.
+
+    Periods run from each local date in ``starts`` to the next (the last to
+    ``end``). One query per period found: each asks for the first date at or
+    after a period's start (a seek on the date index, LIMIT 1), which lands in
+    the next period that holds anything, so a run of empty years, months or
+    days costs nothing.
+    """
+    zone = timezone.get_current_timezone()
+
+    def moment(day):
+        return datetime.datetime(day.year, day.month, day.day, tzinfo=zone)
+
+    bounds = [moment(day) for day in starts]
+    upper = moment(end)
+    found, i = [], 0
+    while i < len(bounds):
+        first = (
+            Article.objects.filter(**{f"{field}__gte": bounds[i], f"{field}__lt": upper})
+            .order_by(field).values_list(field, flat=True).first()
+        )
+        if first is None:
+            break
+        i = bisect.bisect_right(bounds, first) - 1
+        found.append(i)
+        i += 1
+    return found
 
 
 # --- inlines ---------------------------------------------------------------------
@@ -338,15 +393,20 @@ class ImportedReadOnlyInline:
         return not is_imported(article) and (article is None or article.status != Status.KILLED)
 
 
-class ImageInline(ImportedReadOnlyInline, admin.TabularInline):
+class ImageInline(ImportedReadOnlyInline, admin.StackedInline):
+    """One block per image, its short fields sharing a line.
+
+    As a table row (nine columns, two of them text areas) the form grew to
+    2,800 px; stacked, it wraps to a laptop's width and to a phone's.
+    """
+
     model = Image
     form = ImageUploadForm
     extra = 0
     ordering = ["position"]
-    fields = [
-        "preview", "position", "url", "upload", "width", "height", "is_cached", "title",
-        "attribution",
-    ]
+    fieldsets = [(None, {"fields": [
+        "preview", ("position", "width", "height", "is_cached"), ("url", "upload"), "title", "attribution",
+    ]})]
     readonly_fields = ["preview"]
 
     @admin.display(description="preview")
@@ -362,12 +422,14 @@ class ImageInline(ImportedReadOnlyInline, admin.TabularInline):
         return formset
 
 
-class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
+class RelatedInline(ImportedReadOnlyInline, admin.StackedInline):
+    """Stacked like the images: as a table row, its URL and date-time inputs outgrew the page."""
+
     model = Related
     fk_name = "article"
     extra = 0
     ordering = ["position"]
-    fields = ["position", "title", "web_url", "provider_name", "published_at", "target"]
+    fieldsets = [(None, {"fields": [("position", "provider_name"), "title", "web_url", ("published_at", "target")]})]
     raw_id_fields = ["target"]
     formfield_overrides = DATETIME_OVERRIDES
 
@@ -379,7 +441,7 @@ class RelatedInline(ImportedReadOnlyInline, admin.TabularInline):
 class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",
+        "headline", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",
         "heat", "lead_image",
     ]
     list_filter = [
@@ -436,9 +498,14 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
             )
         return badge
 
+    @admin.display(description="title", ordering="title")
+    def headline(self, article):
+        """The title, clamped to two lines by the stylesheet; the whole of it on hover."""
+        return _clamped(article.title)
+
     @admin.display(description="topics")
     def topic_list(self, article):
-        return ", ".join(topic.name for topic in article.topics.all())
+        return _clamped(", ".join(topic.name for topic in article.topics.all()))
 
     @admin.display(description="image")
     def lead_image(self, article):
@@ -675,7 +742,9 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         """Upload article files (or zips of them) and run the same importer as the command."""
         if not request.user.has_perm("articles.import_articles"):
             raise PermissionDenied
-        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        # Bound on any POST, even one with no file: that is the field's "required" error.
+        posted = request.method == "POST"
+        form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
         result, files = None, []
         if form.is_valid():
             # No worker processes: forking a web server's worker (its threads and
@@ -789,6 +858,13 @@ def _names(articles):
     shown = ", ".join(f"“{article}”" for article in articles[:MAX_NAMED_IN_MESSAGE])
     extra = len(articles) - MAX_NAMED_IN_MESSAGE
     return f"{shown} and {extra} more" if extra > 0 else shown
+
+
+def _clamped(text):
+    """``text`` for a list cell the stylesheet clamps (static/admin-newsroom.css), whole in ``title``."""
+    if not text:
+        return "—"
+    return format_html('<span class="nr-clamp" title="{}">{}</span>', text, text)
 
 
 def _json_block(value):

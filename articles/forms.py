@@ -26,6 +26,8 @@ from .widgets import SplitDateTimeWidget
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
+# Files named in the "none of these is an article" error; the rest are counted.
+MAX_NAMED_IGNORED = 10
 SHARE_LINK_LIFETIME = timedelta(days=3)
 SHARE_LINK_MAX_LIFETIME = timedelta(days=30)
 
@@ -163,10 +165,15 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
+        # A submission with no file at all is the field's "required" error, not
+        # an empty list that the form would then judge as files of the wrong kind.
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not items:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
+        return [single(item, initial) for item in items]
 
 
 class ImportUploadForm(forms.Form):
@@ -175,6 +182,7 @@ class ImportUploadForm(forms.Form):
     files = MultipleFileField(
         label="Article files",
         help_text="YAML front-matter files (.md, .markdown, .yml, .yaml) or .zip archives of them.",
+        error_messages={"required": "Choose at least one file."},
     )
 
     def clean_files(self):
@@ -193,9 +201,17 @@ class ImportUploadForm(forms.Form):
             else:
                 ignored.append(upload.name)
         if not sources:
-            raise ValidationError("None of these is an article file.", code="no_articles")
+            raise ValidationError(f"None of these is an article file{_named(ignored)}.", code="no_articles")
         self.ignored = ignored
         return sources
+
+
+def _named(names):
+    """``": a.txt, b.pdf"`` (the first few, then how many more), or nothing for no names."""
+    if not names:
+        return ""
+    extra = len(names) - MAX_NAMED_IGNORED
+    return ": " + ", ".join(names[:MAX_NAMED_IGNORED]) + (f" and {extra} more" if extra > 0 else "")
 
 
 def _read(upload):

@@ -31,6 +31,8 @@ USERS = {
     "editor2": {"group": "Editors", "name": ("Ed", "Second"), "extra": []},
     # Only the sign-in journey uses her: she enrols her authenticator there.
     "chief": {"group": "Publishers", "name": ("Chi", "Chief"), "extra": []},
+    # The site's superuser, for the tour of every admin page (test_admin_layout.py).
+    "admin": {"group": None, "name": ("Ada", "Admin"), "extra": [], "superuser": True},
 }
 
 _CREATE_USERS = """
@@ -39,9 +41,11 @@ from django.contrib.auth.models import Group, Permission, User
 for username, spec in json.loads(os.environ["E2E_USERS"]).items():
     first, last = spec["name"]
     user = User.objects.create_user(
-        username, password=os.environ["E2E_PASSWORD"], is_staff=True, first_name=first, last_name=last
+        username, password=os.environ["E2E_PASSWORD"], is_staff=True, first_name=first, last_name=last,
+        is_superuser=spec.get("superuser", False),
     )
-    user.groups.add(Group.objects.get(name=spec["group"]))
+    if spec["group"]:
+        user.groups.add(Group.objects.get(name=spec["group"]))
     user.user_permissions.add(*Permission.objects.filter(codename__in=spec["extra"]))
 """
 

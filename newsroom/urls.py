@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 
 from articles import sitemaps
 from articles.caching import public_page
@@ -14,6 +16,12 @@ crawler_file = public_page(max_age=3600)
 
 # Repeated sign-in failures pause sign-in (staff/lockout.py).
 admin.site.login_form = StaffAuthenticationForm
+
+# The admin names the site, not "Django administration"; read on each page, so a
+# changed SITE_NAME (or a test's) shows without a restart of this module.
+site_name = lazy(lambda: settings.SITE_NAME, str)()
+admin.site.site_header = admin.site.site_title = site_name
+admin.site.index_title = format_lazy("{} desk", site_name)
 
 urlpatterns = [
     # Second factor, enrolment, sessions: before the admin, which would claim the path.

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from articles import workflow
 from articles.caching import invalidate_public_pages
 from articles.models import Article
+from newsroom.admin import TrailHistoryMixin
 from newsroom.staff_input import CheckedSelectionMixin
 
 from . import health
@@ -75,7 +76,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class ProviderAdmin(CheckedSelectionMixin, TrailHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "domain", "article_count", "last_import", "articles_24h", "articles_7d", "quiet"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["domain"]}
@@ -94,6 +95,14 @@ class ProviderAdmin(CheckedSelectionMixin, admin.ModelAdmin):
         providers = super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
         return health.with_admin_health(providers)
 
+    def history_trail(self, provider):
+        """When the record was made, and each outlet merged into it since."""
+        return [
+            (provider.created_at, "Provider record created (by an import, or in the admin)."),
+            *((alias.created_at, f"Merged in: {alias.domain} (its files now import into this provider).")
+              for alias in provider.aliases.all()),
+        ]
+
     @admin.display(description="last import", ordering="last_import")
     def last_import(self, provider):
         return provider.last_import
@@ -106,9 +115,15 @@ class ProviderAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     def articles_7d(self, provider):
         return provider.articles_7d
 
-    @admin.display(description="gone quiet", boolean=True)
+    @admin.display(description="gone quiet")
     def quiet(self, provider):
-        return health.is_quiet(provider)
+        # Not a boolean column: its red cross on every healthy provider read as an alarm.
+        if not health.is_quiet(provider):
+            return "—"
+        return format_html(
+            '<span class="nr-quiet" title="{}">⚠ Gone quiet</span>',
+            "Usually sends daily; nothing for over two days.",
+        )
 
     @admin.display(description="health")
     def health_panel(self, provider):

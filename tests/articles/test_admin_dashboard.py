@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing
 from articles.models import Article, ImportRun
 
 from .roles import make_user
@@ -27,6 +30,44 @@ def test_counts_articles_by_state(publisher_client, make_article):
     states = {value: count for value, _, count in publisher_client.get(INDEX).context["states"]}
 
     assert states == {"draft": 2, "in_review": 1, "published": 1, "unpublished": 0, "archived": 0, "killed": 1}
+
+
+def states_on_index(client):
+    return {value: count for value, _, count in client.get(INDEX).context["states"]}
+
+
+def test_counts_are_fresh_right_after_a_publish(publisher_client, make_article):
+    article = make_article(status=S.IN_REVIEW)
+    before = publisher_client.get(INDEX)
+    assert "In review (1)" in before.content.decode()
+
+    publishing.publish(article, by=before.wsgi_request.user)
+    after = publisher_client.get(INDEX)
+
+    assert "In review (0)" in after.content.decode()
+    assert {value: count for value, _, count in after.context["states"]}["published"] == 1
+
+
+def test_an_unchanged_desk_is_not_counted_again_on_every_view(publisher_client, make_article):
+    make_article(status=S.IN_REVIEW)
+    publisher_client.get(INDEX)
+
+    with CaptureQueriesContext(connection) as queries:
+        states = states_on_index(publisher_client)
+
+    assert states["in_review"] == 1
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_new_import_run_shows_at_once(publisher_client, make_article):
+    make_article()
+    publisher_client.get(INDEX)
+    # An import that changed nothing leaves the content version alone.
+    ImportRun.objects.create(source="command", seen=4, unchanged=4)
+
+    (run,) = publisher_client.get(INDEX).context["imports"]
+
+    assert run["unchanged"] == 4
 
 
 def test_lists_what_goes_live_or_expires_in_the_next_24_hours(publisher_client, make_article):

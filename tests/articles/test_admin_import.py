@@ -186,3 +186,22 @@ def test_a_step_failing_after_the_writes_is_shown_instead_of_a_server_error(
     assert "did not finish cleanly" in page and "grouping stories failed" in page
     assert Article.objects.get().title == "Written before the failure"
     assert ImportRun.objects.get().created == 1
+
+
+def test_an_empty_submission_asks_for_a_file(publisher_client):
+    response = publisher_client.post(URL, {})
+
+    assert response.context["form"].errors["files"] == ["Choose at least one file."]
+    assert "None of these" not in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_selection_without_article_files_names_each_ignored_file(publisher_client):
+    response = publisher_client.post(
+        URL, {"files": [upload("notes.txt", "hello"), upload("<i>photo.jpg", b"\xff\xd8")]}
+    )
+
+    (error,) = response.context["form"].errors["files"]
+    assert error == "None of these is an article file: notes.txt, <i>photo.jpg."
+    assert "&lt;i&gt;photo.jpg" in response.content.decode()
+    assert not ImportRun.objects.exists()

@@ -169,20 +169,38 @@ def test_topic_and_provider_filters(publisher_client, make_article, make_provide
     assert list(by_provider) == [tagged]
 
 
-def test_date_hierarchy_drills_down_by_calendar(publisher_client, make_article):
+def test_date_hierarchy_offers_only_years_months_and_days_with_articles(publisher_client, make_article):
     from datetime import UTC, datetime
 
-    make_article(published_at=datetime(2022, 3, 5, tzinfo=UTC))
+    make_article(published_at=datetime(2019, 3, 5, tzinfo=UTC))
     make_article(published_at=datetime(2024, 7, 9, tzinfo=UTC))
+    make_article(published_at=datetime(2024, 7, 30, tzinfo=UTC))
+    make_article(published_at=datetime(2024, 12, 31, 23, tzinfo=UTC))
 
     years = publisher_client.get(LIST_URL).context["cl"].date_drilldown()
     months = publisher_client.get(LIST_URL, {"published_at__year": "2024"}).context["cl"].date_drilldown()
     in_july = publisher_client.get(LIST_URL, {"published_at__year": "2024", "published_at__month": "7"})
 
-    assert [c["title"] for c in years["choices"]] == ["2022", "2023", "2024"]
-    assert len(months["choices"]) == 12
-    assert len(in_july.context["cl"].date_drilldown()["choices"]) == 31
-    assert [a.published_at.day for a in in_july.context["cl"].result_list] == [9]
+    assert [c["title"] for c in years["choices"]] == ["2019", "2024"]
+    assert [c["title"] for c in months["choices"]] == ["July 2024", "December 2024"]
+    assert [c["title"] for c in in_july.context["cl"].date_drilldown()["choices"]] == ["July 9", "July 30"]
+    assert [a.published_at.day for a in in_july.context["cl"].result_list] == [30, 9]
+
+
+def test_date_hierarchy_years_follow_the_local_calendar_and_new_articles(publisher_client, make_article, settings):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Asia/Tokyo"
+    # New Year's Eve in London is already 2021 in Tokyo.
+    make_article(published_at=datetime(2020, 12, 31, 20, tzinfo=UTC))
+    make_article(published_at=datetime(2023, 6, 1, tzinfo=UTC))
+
+    def years():
+        return [c["title"] for c in publisher_client.get(LIST_URL).context["cl"].date_drilldown()["choices"]]
+
+    assert years() == ["2021", "2023"]
+    make_article(published_at=datetime(2022, 6, 1, tzinfo=UTC))
+    assert years() == ["2021", "2022", "2023"]
 
 
 def test_search_finds_by_title(publisher_client, make_article):
@@ -192,3 +210,16 @@ def test_search_finds_by_title(publisher_client, make_article):
     response = publisher_client.get(LIST_URL, {"q": "volcano"})
 
     assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_long_titles_and_topics_are_clamped_with_the_whole_text_on_hover(publisher_client, make_article):
+    title = "A headline long enough to wrap over five lines of the list <b>and</b> push columns away"
+    article = make_article(title=title, topics=["Climate", "Energy"])
+
+    page = publisher_client.get(LIST_URL).content.decode()
+
+    link = reverse("admin:articles_article_change", args=[article.pk])
+    escaped = title.replace("<", "&lt;").replace(">", "&gt;")
+    assert f'<a href="{link}"><span class="nr-clamp" title="{escaped}">{escaped}</span></a>' in page
+    assert '<span class="nr-clamp" title="Climate, Energy">Climate, Energy</span>' in page
+    assert "<b>and</b>" not in page

@@ -201,6 +201,7 @@ def test_history_lists_every_transition(client, make_article, publisher):
     text = page.content.decode()
     assert "Submitted for review" in text and "Ready for the desk" in text and "Published" in text
     assert "Paula Publisher" in text
+    assert "change history" not in text and "wasn’t added via this admin" not in text
 
 
 def test_the_audit_trail_is_filterable_by_user_and_state(client, make_article, editor, publisher):

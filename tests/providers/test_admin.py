@@ -136,3 +136,35 @@ def test_full_clean_refuses_a_path_as_domain_and_lower_cases_a_good_one(db):
     provider = Provider(name="KTLA", domain="KTLA.com", slug="ktla")
     provider.full_clean()
     assert provider.domain == "ktla.com"
+
+
+def test_history_shows_the_merges_and_the_admins_own_edits(publisher_client, make_provider):
+    keep = make_provider(name="The Verge", domain="theverge.com")
+    other = make_provider(name="the verge", domain="verge.com")
+    merge_providers(keep, [other], by=None)
+    url = reverse("admin:providers_provider_history", args=[keep.pk])
+
+    before = publisher_client.get(url).content.decode()
+    publisher_client.post(
+        reverse("admin:providers_provider_change", args=[keep.pk]),
+        {"name": "The Verge!", "domain": "theverge.com", "slug": keep.slug,
+         "aliases-TOTAL_FORMS": 1, "aliases-INITIAL_FORMS": 1,
+         "aliases-0-id": keep.aliases.get().pk, "aliases-0-provider": keep.pk},
+    )
+    after = publisher_client.get(url).content.decode()
+
+    assert "Merged in: verge.com" in before
+    assert "Nobody has changed this provider in the admin yet; what the site recorded is listed above" in before
+    assert "change history" not in before
+    assert "Changed Name." in after
+
+
+def test_history_of_a_record_without_a_trail_says_so_plainly(publisher_client, db):
+    from articles.models import Topic
+
+    topic = Topic.objects.create(name="Climate", slug="climate")
+
+    page = publisher_client.get(reverse("admin:articles_topic_history", args=[topic.pk])).content.decode()
+
+    assert "Nobody has changed this topic in the admin yet." in page
+    assert "wasn’t added via this admin" not in page

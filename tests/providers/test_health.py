@@ -127,6 +127,27 @@ def test_the_admin_list_flags_a_quiet_provider_and_shows_recent_counts(client, m
     assert (row.articles_24h, row.articles_7d) == (0, 4)  # days 3 to 6 ago
 
 
+def test_the_admin_list_warns_only_about_the_quiet_provider(client, make_provider, make_article):
+    from django.urls import reverse
+
+    from tests.articles.roles import make_user
+
+    client.force_login(make_user("publisher"))
+    now = timezone.now()
+    silent, steady = make_provider(name="Silent Daily"), make_provider(name="Steady Daily")
+    for day in range(3, 17):
+        make_article(provider=silent, published_at=now - timedelta(days=day))
+    for day in range(0, 17):
+        make_article(provider=steady, published_at=now - timedelta(days=day))
+
+    html = client.get(reverse("admin:providers_provider_changelist")).content.decode()
+    rows = {name: row for row in re.findall(r"<tr>.*?</tr>", html, re.S) for name in ("Silent", "Steady") if name in row}
+
+    assert "Gone quiet" in rows["Silent"]
+    assert "Gone quiet" not in rows["Steady"] and "icon-no" not in rows["Steady"]
+    assert "icon-no" not in html
+
+
 def test_the_admin_change_page_shows_the_health_panel(client, outlet):
     from django.urls import reverse
 
