@@ -1,8 +1,8 @@
 """The editorial admin: a newsroom tool for a desk with 100,000+ articles.
 
-It presents; ``articles.publishing`` decides. Buttons, bulk actions and the
-step pages all call the workflow functions, which check state and permission
-and record the audit trail. The article list runs a fixed number of queries
+It presents; ``articles.workflow`` decides. Buttons, bulk actions and the
+step pages are derived from the workflow's registry of steps (``STEPS``), whose
+classes check state and permission and record the audit trail. The article list runs a fixed number of queries
 per page and never counts the whole table.
 """
 
@@ -33,14 +33,15 @@ from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
 from search.admin import FullTextSearchMixin
 
-from . import dates, publishing, sharing
-from .forms import DATETIME_OVERRIDES, ArticleAdminForm, ImportUploadForm, ShareLinkForm, step_form
+from . import dates, sharing, workflow
+from .forms import ArticleAdminForm, ImportUploadForm, ShareLinkForm
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
 from .importing.loader import CREATED, UPDATED, import_sources
 from .models import Article, Correction, Image, ImportRun, Related, ShareLink, Topic, Transition
 from .queries import lead_image_prefetch
 from .rendering import web_url
+from .widgets import DATETIME_OVERRIDES
 
 Status = Article.Status
 
@@ -397,10 +398,26 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
     show_facets = admin.ShowFacets.NEVER
     # The Preview button replaces it: it says what staff will see.
     view_on_site = False
-    actions = [
-        "submit_selected", "publish_selected", "schedule_selected", "unpublish_selected",
-        "archive_selected", "kill_selected",
-    ]
+
+    # --- workflow steps as bulk actions, from the registry ---
+
+    @property
+    def actions(self):
+        """One list action per workflow step with a ``bulk`` description, in workflow order.
+
+        Built from ``workflow.STEPS`` when asked, so a registered step appears
+        without an edit here. Each needs the permission named after its step,
+        answered by ``has_<step>_permission`` (see ``__getattr__``).
+        """
+        return [_bulk_action(step) for step in workflow.STEPS.values() if step.bulk]
+
+    def __getattr__(self, name):
+        # Django asks ``has_<permission>_permission`` for an action's permissions;
+        # for a step that is whether the user may take it at all.
+        step_name = name.removeprefix("has_").removesuffix("_permission")
+        if name.startswith("has_") and name.endswith("_permission") and step_name in workflow.STEPS:
+            return lambda request, obj=None: workflow.may(request.user, step_name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # --- list columns ---
 
@@ -412,10 +429,10 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         badge = format_html(
             '<span class="nr-status nr-status-{}">{}</span>', article.status, article.get_status_display()
         )
-        if article.embargo_until and article.embargo_until > timezone.now():
+        seen = workflow.visibility(article)
+        if seen.embargo_until:
             badge += format_html(
-                '<span class="nr-status nr-status-embargo" title="Embargoed until {}">embargo</span>',
-                formats.date_format(timezone.localtime(article.embargo_until), "DATETIME_FORMAT"),
+                '<span class="nr-status nr-status-embargo" title="{}">embargo</span>', seen.embargo_text
             )
         return badge
 
@@ -511,12 +528,13 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _workflow_context(self, request, article):
-        code, text = publishing.visibility(article)
+        seen = workflow.visibility(article)
         return {
-            "workflow_steps": publishing.available_steps(article, request.user),
-            "visibility_code": code,
-            "visibility_text": text,
-            "embargo_active": bool(article.embargo_until and article.embargo_until > timezone.now()),
+            "workflow_steps": workflow.available_steps(article, request.user),
+            "visibility_code": seen.code,
+            "visibility_text": seen.text,
+            "embargo_active": bool(seen.embargo_until),
+            "embargo_text": seen.embargo_text,
             "recent_transitions": article.transitions.select_related("user")[:10],
             "corrections": article.corrections.select_related("created_by"),
             "can_share": request.user.has_perm(sharing.PERMISSION) and article.status != Status.KILLED,
@@ -527,12 +545,12 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
     def save_model(self, request, obj, form, change):
         if not change:
             obj.slug = Article.slug_for(obj.title, obj.web_url)
-            publishing.create(obj, by=request.user)
+            workflow.create(obj, by=request.user)
             return
         model_fields = {f.name for f in Article._meta.concrete_fields}
         changed = [name for name in form.changed_data if name in model_fields]
         labels = [str(form.fields[name].label or name) for name in form.changed_data if name != "version"]
-        publishing.save_edit(
+        workflow.save_edit(
             obj, by=request.user, expected_version=form.cleaned_data.get("version"), fields=changed,
             note=f"Changed {', '.join(labels)}." if labels else "",
         )
@@ -540,7 +558,7 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except publishing.StaleArticle as stale:
+        except workflow.StaleArticle as stale:
             # The form's check locks the row, so only a racing non-locking
             # writer gets here; the transaction was rolled back, nothing saved.
             self.message_user(request, f"{stale.message} Nothing was saved; please try again.", messages.ERROR)
@@ -584,40 +602,40 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
     def step_view(self, request, object_id, step_name):
         """Confirm and take one workflow step on one article (the change form's buttons)."""
         article = self._article_or_404(request, object_id)
-        step = publishing.STEPS.get(step_name)
+        step = workflow.STEPS.get(step_name)
         if step is None:
             raise Http404("No such step.")
         change_url = reverse("admin:articles_article_change", args=[article.pk])
-        refusal = publishing.why_not(request.user, step_name, article)
+        refusal = step.refusal(request.user, article)
         if refusal is not None:
             self.message_user(request, f"{refusal.message} Nothing was changed.", messages.ERROR)
             return HttpResponseRedirect(change_url)
-        form = step_form(step, request.POST or None, initial=_step_initial(step, article))
+        form = step.form(request.POST or None, articles=[article], initial=step.initial(article))
         if form.is_valid():
             try:
-                publishing.take(
-                    step_name, article, by=request.user, note=form.cleaned_data["note"],
+                step.execute(
+                    article, by=request.user, note=form.cleaned_data["note"],
                     expected_version=form.cleaned_data["version"], **form.options(),
                 )
-            except publishing.StaleArticle as stale:
+            except workflow.StaleArticle as stale:
                 # Show the current state and let the user decide again, note kept.
                 form.data = form.data.copy()
                 form.data["version"] = Article.objects.get(pk=article.pk).version
                 form.add_error(None, ValidationError(stale.message, code=stale.code))
                 article.refresh_from_db()
-            except publishing.NotPermitted as refused:
+            except workflow.NotPermitted as refused:
                 self.message_user(request, f"{refused.message} Nothing was changed.", messages.ERROR)
                 return HttpResponseRedirect(change_url)
-            except publishing.WorkflowError as refused:
+            except workflow.WorkflowError as refused:
                 form.add_error(None, ValidationError(refused.message, code=refused.code))
             else:
                 self.message_user(request, f"{step.label}: done for “{article}”.", messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
-        code, text = publishing.visibility(article)
+        seen = workflow.visibility(article)
         return self._page(
             request, "step.html", f"{step.label}: {article}", article,
-            step=step, form=form, media=self.media + form.media, visibility_text=text,
-            visibility_code=code,
+            step=step, form=form, media=self.media + form.media, visibility_text=seen.text,
+            visibility_code=seen.code,
         )
 
     def share_view(self, request, object_id):
@@ -637,7 +655,7 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         if form.is_valid():
             try:
                 link = sharing.create_link(article, by=request.user, expires_at=form.cleaned_data["expires_at"])
-            except publishing.WorkflowError as refused:
+            except workflow.WorkflowError as refused:
                 form.add_error(None, ValidationError(refused.message, code=refused.code))
             else:
                 self.message_user(request, "Share link created: copy it from the list below.", messages.SUCCESS)
@@ -679,70 +697,36 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
 
     # --- bulk actions ---
 
-    @admin.action(description="Submit selected articles for review", permissions=["submit"])
-    def submit_selected(self, request, queryset):
-        self._bulk(request, queryset, "submit")
-
-    @admin.action(description="Publish selected articles", permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        self._bulk(request, queryset, "publish")
-
-    @admin.action(description="Schedule selected articles…", permissions=["schedule"])
-    def schedule_selected(self, request, queryset):
-        return self._bulk_with_form(request, queryset, "schedule")
-
-    @admin.action(description="Unpublish selected articles", permissions=["unpublish"])
-    def unpublish_selected(self, request, queryset):
-        self._bulk(request, queryset, "unpublish")
-
-    @admin.action(description="Archive selected articles", permissions=["archive"])
-    def archive_selected(self, request, queryset):
-        self._bulk(request, queryset, "archive")
-
-    @admin.action(description="Kill selected articles…", permissions=["kill"])
-    def kill_selected(self, request, queryset):
-        return self._bulk_with_form(request, queryset, "kill")
-
-    def has_submit_permission(self, request):
-        return publishing.may(request.user, "submit")
-
-    def has_publish_permission(self, request):
-        return publishing.may(request.user, "publish")
-
-    def has_schedule_permission(self, request):
-        return publishing.may(request.user, "schedule")
-
-    def has_unpublish_permission(self, request):
-        return publishing.may(request.user, "unpublish")
-
-    def has_archive_permission(self, request):
-        return publishing.may(request.user, "archive")
-
-    def has_kill_permission(self, request):
-        return publishing.may(request.user, "kill")
+    def bulk_step(self, request, queryset, step):
+        """Take ``step`` on the selected articles; a step that needs input asks for it first."""
+        if step.needs_input:
+            return self._bulk_with_form(request, queryset, step)
+        self._bulk(request, queryset, step)
+        return None
 
     def response_action(self, request, queryset):
         # Django drops an action the user may not take with a vague "No action
         # selected"; a crafted POST for one of ours gets a clear refusal.
         allowed = self.get_actions(request)
+        steps = {f"{step.name}_selected": step for step in workflow.STEPS.values() if step.bulk}
         for name in request.POST.getlist("action"):
-            if name in self.actions and name not in allowed:
-                step = publishing.STEPS[name.removesuffix("_selected")]
-                self.message_user(request, f"You may not {step.verb} articles. Nothing was changed.", messages.ERROR)
+            if name in steps and name not in allowed:
+                self.message_user(
+                    request, f"You may not {steps[name].verb} articles. Nothing was changed.", messages.ERROR
+                )
                 return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
 
-    def _bulk(self, request, queryset, step_name, **options):
+    def _bulk(self, request, queryset, step, **options):
         versions = _seen_versions(request)
-        report = publishing.apply_many(step_name, queryset, by=request.user, versions=versions, **options)
-        self._report(request, publishing.STEPS[step_name], report)
+        report = workflow.apply_many(step.name, queryset, by=request.user, versions=versions, **options)
+        self._report(request, step, report)
 
-    def _bulk_with_form(self, request, queryset, step_name):
+    def _bulk_with_form(self, request, queryset, step):
         """Ask for the step's input (a reason, times) first, the way Django's delete action confirms."""
-        step = publishing.STEPS[step_name]
-        form = step_form(step, request.POST if "confirm" in request.POST else None)
+        form = step.form(request.POST if "confirm" in request.POST else None, articles=queryset, bulk=True)
         if form.is_valid():
-            self._bulk(request, queryset, step_name, note=form.cleaned_data["note"], **form.options())
+            self._bulk(request, queryset, step, note=form.cleaned_data["note"], **form.options())
             return None
         total = queryset.count()
         return self._page(
@@ -777,13 +761,14 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
                 )
 
 
-def _step_initial(step, article):
-    initial = {"version": article.version}
-    if step.name == "schedule":
-        initial.update(go_live_at=article.go_live_at, expire_at=article.expire_at)
-    elif step.name == "embargo":
-        initial["until"] = article.embargo_until
-    return initial
+def _bulk_action(step):
+    """The admin list action taking ``step`` on the selected articles (see ``ArticleAdmin.actions``)."""
+
+    def action(modeladmin, request, queryset):
+        return modeladmin.bulk_step(request, queryset, step)
+
+    action.__name__ = action.__qualname__ = f"{step.name}_selected"
+    return admin.action(description=step.bulk, permissions=[step.name])(action)
 
 
 def _seen_versions(request):

@@ -1,6 +1,7 @@
-"""Forms of the editorial admin: the article form with its version check, workflow steps, uploads.
+"""Forms of the editorial admin: the article form with its version check, share links, uploads.
 
-They only collect and check input; ``articles.publishing`` decides and writes.
+They only collect and check input; ``articles.workflow`` decides and writes
+(the workflow steps' own forms live there, beside their steps).
 """
 
 import stat
@@ -9,18 +10,17 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django import forms
-from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import dates, publishing
+from . import dates, workflow
 from .importing.frontmatter import MAX_FILE_SIZE
 from .importing.loader import ARTICLE_SUFFIXES, Source
 from .importing.validation import url_problem
 from .models import Article
 from .topic_names import topic_name_problem
+from .widgets import SplitDateTimeWidget
 
 # An upload is read in memory: keep it to what a desk uploads by hand.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -28,33 +28,6 @@ MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 SHARE_LINK_LIFETIME = timedelta(days=3)
 SHARE_LINK_MAX_LIFETIME = timedelta(days=30)
-
-
-class SplitDateTimeWidget(widgets.AdminSplitDateTime):
-    """The admin's date and time inputs, each labelled by its visible "Date:" / "Time:".
-
-    Django writes those words beside the inputs as plain text that is not tied to
-    them, so a screen reader meets two unnamed inputs (axe: "Form elements must
-    have labels"). Here each word is the ``<label>`` of its input.
-    """
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        date, time = context["widget"]["subwidgets"]
-        context["date_label"] = _label_for(date, context["date_label"])
-        context["time_label"] = _label_for(time, context["time_label"])
-        return context
-
-
-def _label_for(subwidget, text):
-    input_id = subwidget["attrs"].get("id")
-    if not input_id:
-        return text
-    return format_html('<label for="{}" class="nr-datetime-label">{}</label>', input_id, text)
-
-
-# For ModelAdmin.formfield_overrides: every date-time field of the article admin.
-DATETIME_OVERRIDES = {models.DateTimeField: {"widget": SplitDateTimeWidget}}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -70,7 +43,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        # The content; workflow fields are read-only here and change through publishing.
+        # The content; workflow fields are read-only here and change through the workflow.
         fields = [
             "title", "excerpt", "body", "provider", "published_at", "category", "type", "topics",
             "quality", "heat", "web_url", "original_url", "amp_url", "cdn_amp_url",
@@ -120,8 +93,8 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk is None:
             return cleaned
         try:
-            publishing.check_version(self.instance, cleaned.get("version"))
-        except publishing.StaleArticle as stale:
+            workflow.check_version(self.instance, cleaned.get("version"))
+        except workflow.StaleArticle as stale:
             self._rebase(stale)
         return cleaned
 
@@ -151,62 +124,6 @@ def _checked_url(value):
         if problem:
             raise ValidationError(f"This URL {problem}.", code="invalid_url")
     return value
-
-
-class StepForm(forms.Form):
-    """Confirm one workflow step on one article, with a note for the audit trail."""
-
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, step, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.step = step
-        self.fields["note"].required = step.note_required
-        if step.name == "kill":
-            self.fields["note"].label = "Legal reason"
-            self.fields["note"].help_text = "Kept in the audit trail; readers only see that the article was withdrawn."
-        elif step.name == "correct":
-            self.fields["note"].label = "Correction"
-            self.fields["note"].help_text = "Shown to readers under the article, with today's date."
-        elif step.name == "send_back":
-            self.fields["note"].help_text = "Tell the author what to change."
-
-    def options(self):
-        """Keyword arguments for the ``publishing`` function besides the note."""
-        return {}
-
-
-class ScheduleForm(StepForm):
-    go_live_at = forms.SplitDateTimeField(
-        label="Go live at", required=False, widget=SplitDateTimeWidget,
-        help_text="Empty: as soon as it is published.",
-    )
-    expire_at = forms.SplitDateTimeField(
-        label="Expire at", required=False, widget=SplitDateTimeWidget,
-        help_text="Empty: never.",
-    )
-
-    def options(self):
-        return {"go_live_at": self.cleaned_data["go_live_at"], "expire_at": self.cleaned_data["expire_at"]}
-
-
-class EmbargoForm(StepForm):
-    until = forms.SplitDateTimeField(
-        label="Embargo until", required=False, widget=SplitDateTimeWidget,
-        help_text="Nothing public shows the article before this time. Empty: no embargo.",
-    )
-
-    def options(self):
-        return {"until": self.cleaned_data["until"]}
-
-
-STEP_FORMS = {"schedule": ScheduleForm, "embargo": EmbargoForm}
-
-
-def step_form(step, *args, **kwargs):
-    """The form for ``step``: its own fields where it has any, else a note."""
-    return STEP_FORMS.get(step.name, StepForm)(*args, step=step, **kwargs)
 
 
 class ShareLinkForm(forms.Form):

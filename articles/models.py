@@ -221,7 +221,7 @@ class Article(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     provider_extra = models.JSONField(default=dict, blank=True)
 
-    # Editorial state (the transitions live in articles/publishing.py).
+    # Editorial state (the transitions live in articles/workflow/).
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     go_live_at = ShowableDateTimeField("go-live time", blank=True, null=True)
     expire_at = ShowableDateTimeField("expiry time", blank=True, null=True)
@@ -265,7 +265,7 @@ class Article(models.Model):
             # The admin list's default order and its date hierarchy, over every status.
             models.Index(fields=["-published_at", "-id"], name="article_date"),
         ]
-        # One permission per workflow step (articles/publishing.py); the
+        # One permission per workflow step (articles/workflow/steps.py); the
         # Editors and Publishers groups bundle them (migration 0003).
         permissions = [
             ("submit_article", "Can submit articles for review"),
@@ -441,7 +441,7 @@ class ImportRun(models.Model):
 class Transition(models.Model):
     """One entry of an article's audit trail: who did what, when, from which state to which.
 
-    Written only by ``articles.publishing``; edits and imports are recorded too,
+    Written only by ``articles.workflow``; edits and imports are recorded too,
     so the latest row always names whoever last changed the article.
     """
 

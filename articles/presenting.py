@@ -13,8 +13,7 @@ from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
-from . import rendering
-from .models import Article
+from . import rendering, workflow
 from .queries import article_children, lead_image_prefetch
 from .templatetags.pictures import fallback_rendition
 
@@ -94,15 +93,12 @@ def feed_links(rss_name, atom_name, **kwargs):
 
 
 def preview_reason(article):
-    """Why a staff member's preview of ``article`` is not what readers see."""
-    now = timezone.now()
-    if article.status != Article.Status.PUBLISHED:
-        return f"Preview: this article is {article.get_status_display().lower()} and not public."
-    if article.embargo_until and article.embargo_until > now:
-        return f"Preview: embargoed until {article.embargo_until:%d %b %Y %H:%M} UTC."
-    if article.go_live_at and article.go_live_at > now:
-        return f"Preview: scheduled to go live at {article.go_live_at:%d %b %Y %H:%M} UTC."
-    return "Preview: this article has expired and is no longer public."
+    """Why a staff member's preview of ``article`` is not what readers see.
+
+    The workflow's own explanation, so the banner and the admin say the same
+    thing, at the same times in the same zone.
+    """
+    return workflow.visibility(article).preview_banner
 
 
 def render_article(request, article, *, preview_banner=None):

@@ -3,7 +3,7 @@
 A link's URL carries only a signature of its ``ShareLink`` id, so it cannot
 be guessed or altered; the row holds the expiry and the revocation, so a
 publisher can withdraw a link after sending it. Taking an article off the site
-(unpublish, archive, kill) revokes its links in the same step (``publishing``).
+(unpublish, archive, kill) revokes its links in the same step (``workflow``).
 
 Included from the project's URLconf at ``share/``.
 """
@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import publishing
+from . import workflow
 from .models import Article, ShareLink
 from .presenting import render_article
 
@@ -26,28 +26,28 @@ PERMISSION = "articles.share_article"
 def create_link(article, *, by, expires_at):
     """A new share link for ``article`` until ``expires_at``; audited on the article."""
     if not by.has_perm(PERMISSION):
-        raise publishing.NotPermitted("You may not share unpublished articles.")
+        raise workflow.NotPermitted("You may not share unpublished articles.")
     if article.status == Article.Status.KILLED:
-        raise publishing.TransitionNotAllowed("A killed article cannot be shared.", code="killed")
+        raise workflow.TransitionNotAllowed("A killed article cannot be shared.", code="killed")
     if expires_at <= timezone.now():
-        raise publishing.TransitionNotAllowed("A share link must expire in the future.", code="in_past")
+        raise workflow.TransitionNotAllowed("A share link must expire in the future.", code="in_past")
     with transaction.atomic():
         link = ShareLink.objects.create(article=article, created_by=by, expires_at=expires_at)
-        publishing.record_share(link, by=by)
+        workflow.record_share(link, by=by)
     return link
 
 
 def revoke_link(link, *, by):
     """Stop ``link`` working from now on (revoking twice changes nothing)."""
     if not by.has_perm(PERMISSION):
-        raise publishing.NotPermitted("You may not revoke share links.")
+        raise workflow.NotPermitted("You may not revoke share links.")
     if link.revoked_at is not None:
         return link
     with transaction.atomic():
         link.revoked_at = timezone.now()
         link.revoked_by = by
         link.save(update_fields=["revoked_at", "revoked_by"])
-        publishing.record_share(link, by=by, revoked=True)
+        workflow.record_share(link, by=by, revoked=True)
     return link
 
 

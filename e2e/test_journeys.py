@@ -60,7 +60,7 @@ class TestOneArticle:
         page.goto(story["admin_url"])
         go_live = datetime.now(UTC) + timedelta(minutes=1)
         schedule(page, go_live)
-        expect(workflow(page)).to_contain_text("Scheduled: goes live at")
+        expect(workflow(page)).to_contain_text("Scheduled to go live at")
 
         reader = new_context().new_page()
         assert reader.goto(story["public_url"]).status == 404

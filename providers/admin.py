@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles import publishing
+from articles import workflow
 from articles.caching import invalidate_public_pages
 from articles.models import Article
 from newsroom.staff_input import CheckedSelectionMixin
@@ -35,7 +35,7 @@ def merge_providers(target, others, *, by):
             provider=target, version=F("version") + 1, updated_at=timezone.now()
         )
         names = ", ".join(sorted(p.name for p in others))
-        publishing.record_bulk_edit(moved, by=by, note=f"Provider merged: {names} into {target.name}.")
+        workflow.record_bulk_edit(moved, by=by, note=f"Provider merged: {names} into {target.name}.")
         ProviderAlias.objects.filter(provider__in=others).update(provider=target)
         ProviderAlias.objects.bulk_create(
             ProviderAlias(domain=provider.domain, provider=target) for provider in others

@@ -37,7 +37,7 @@ from revisions.models import Revision
 from search import deferred_indexing
 from stories.building import assign_stories
 
-from .. import editorial, publishing
+from .. import editorial, workflow
 from ..bulk import insert_objects, insert_rows
 from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
@@ -543,12 +543,12 @@ def _write_batch(batch, new_urls, user, run_id=None):
             article = Article(
                 web_url=data.web_url,
                 slug=Article.slug_for(data.title, data.web_url),
-                status=Article.Status.PUBLISHED if data.published else Article.Status.DRAFT,
+                status=workflow.imported_status(data.published),
             )
             to_create.append(article)
             outcome = CREATED
         else:
-            article.version += 1
+            workflow.reimported(article)
             to_update.append(article)
             outcome = UPDATED
         _fill(article, data, provider, source.digest)
@@ -569,7 +569,7 @@ def _write_batch(batch, new_urls, user, run_id=None):
             article._state.adding = False
         new_urls.extend(a.web_url for a in to_create)
         # The file sets a new article's first state; the audit trail says so.
-        publishing.record_import(to_create, user=user, created=True)
+        workflow.record_import(to_create, user=user, created=True)
     merged = {}
     for *_, article, data in outcomes:
         if data.web_url in curated:
@@ -578,7 +578,7 @@ def _write_batch(batch, new_urls, user, run_id=None):
             )
     if to_update:
         Article.objects.bulk_update(to_update, CONTENT_FIELDS + ["version", "updated_at", "modified_at"])
-        publishing.record_import(to_update, user=user, created=False)
+        workflow.record_import(to_update, user=user, created=False)
         for article in (a for a in to_update if a.web_url in merged):
             Article.objects.filter(pk=article.pk).update(
                 source_values=article.source_values, source_changed=article.source_changed
