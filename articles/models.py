@@ -460,6 +460,8 @@ class Transition(models.Model):
         KILL = "kill", "Killed"
         SHARE = "share", "Share link created"
         REVOKE_SHARE = "revoke_share", "Share link revoked"
+        PUBLISH_CHANGES = "publish_changes", "Changes published"
+        SEND_BACK_CHANGES = "send_back_changes", "Changes sent back"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -471,6 +473,9 @@ class Transition(models.Model):
     )
     at = ShowableDateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    # What the entry changed, old and new: {field: [old, new]}, in plain JSON
+    # (times as ISO text, a long body clipped: its revision has the whole).
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -519,6 +524,8 @@ class ShareLink(models.Model):
     revoked_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Shows the article's pending version (the changes awaiting review) instead of the live one.
+    shows_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
