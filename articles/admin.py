@@ -733,7 +733,9 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         if not request.user.has_perm(sharing.PERMISSION):
             raise PermissionDenied
         share_url = reverse("admin:articles_article_share", args=[article.pk])
-        form = ShareLinkForm(request.POST if "create" in request.POST else None)
+        form = ShareLinkForm(
+            request.POST if "create" in request.POST else None, pending=article.pending_revision_id is not None
+        )
         if "revoke" in request.POST:
             link_id = parse_id(request.POST["revoke"])
             link = None if link_id is None else article.share_links.filter(pk=link_id).first()
@@ -743,7 +745,10 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
             return HttpResponseRedirect(share_url)
         if form.is_valid():
             try:
-                link = sharing.create_link(article, by=request.user, expires_at=form.cleaned_data["expires_at"])
+                link = sharing.create_link(
+                    article, by=request.user, expires_at=form.cleaned_data["expires_at"],
+                    pending=form.shows_pending(),
+                )
             except workflow.WorkflowError as refused:
                 form.add_error(None, ValidationError(refused.message, code=refused.code))
             else:

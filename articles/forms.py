@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from revisions import content as contents
@@ -242,7 +243,7 @@ def source_note(name, value, flagged, url):
         '<div class="nr-source{}">{}<span class="nr-source-label">The source’s value:</span> '
         '<span class="nr-source-value">{}</span>{} {}</div>',
         " nr-source-changed" if flagged else "",
-        format_html('<strong class="nr-flag">Source changed since your edit.</strong> ') if flagged else "",
+        mark_safe('<strong class="nr-flag">Source changed since your edit.</strong> ') if flagged else "",
         clipped, whole, use_source_button(name, url),
     )
 
@@ -267,9 +268,16 @@ def _checked_url(value):
 
 class ShareLinkForm(forms.Form):
     expires_at = forms.SplitDateTimeField(label="Expires at", widget=SplitDateTimeWidget)
+    shows = forms.ChoiceField(
+        label="The link shows", widget=forms.RadioSelect, initial="live",
+        choices=[("live", "The version readers see now"), ("pending", "The changes awaiting review")],
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pending=False, **kwargs):
+        """``pending``: the article has a pending version, so the link may show it instead."""
         super().__init__(*args, **kwargs)
+        if not pending:
+            del self.fields["shows"]
         self.fields["expires_at"].initial = timezone.localtime() + SHARE_LINK_LIFETIME
         self.fields["expires_at"].help_text = (
             f"At most {SHARE_LINK_MAX_LIFETIME.days} days from now. You can revoke the link sooner."
@@ -285,6 +293,9 @@ class ShareLinkForm(forms.Form):
                 f"A share link may live at most {SHARE_LINK_MAX_LIFETIME.days} days.", code="too_long"
             )
         return value
+
+    def shows_pending(self):
+        return self.cleaned_data.get("shows") == "pending"
 
 
 # --- upload -----------------------------------------------------------------

@@ -258,7 +258,8 @@ def record_share(link, *, by, revoked=False):
     return Transition.objects.create(
         article=article, action=Action.REVOKE_SHARE if revoked else Action.SHARE,
         from_status=article.status, to_status=article.status, user=by,
-        note=f"Link {link.pk}, expires {when(link.expires_at)}",
+        note=f"Link {link.pk}{' to the changes awaiting review' if link.shows_pending else ''}, "
+             f"expires {when(link.expires_at)}",
     )
 
 
