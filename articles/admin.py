@@ -31,9 +31,8 @@ from django.utils.text import capfirst
 
 from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
-from search.admin import FullTextSearchMixin
-
 from revisions import content as contents
+from search.admin import FullTextSearchMixin
 
 from . import dates, editorial, sharing, workflow
 from .forms import CONTENT_COLUMNS, ArticleAdminForm, ImportUploadForm, ShareLinkForm
