@@ -32,10 +32,11 @@ from django.utils.text import capfirst
 
 from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
+from revisions import content as contents
 from search.admin import FullTextSearchMixin
 
-from . import caching, dates, sharing, workflow
-from .forms import ArticleAdminForm, ImportUploadForm, ShareLinkForm
+from . import caching, dates, editorial, sharing, workflow
+from .forms import CONTENT_COLUMNS, ArticleAdminForm, ImportUploadForm, ShareLinkForm
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
 from .importing.loader import CREATED, UPDATED, import_sources
@@ -46,12 +47,13 @@ from .widgets import DATETIME_OVERRIDES
 
 Status = Article.Status
 
-# What an import writes: on an imported article these are shown, not edited,
-# because the next import of a changed file would silently overwrite them.
 CONTENT_FIELDS = [
-    "title", "excerpt", "body", "provider", "published_at", "category", "type", "topics",
+    "title", "excerpt", "editor_note", "body", "category", "topics", "provider", "published_at", "type",
     "quality", "heat",
 ]
+# What an import writes besides the content editors may change over it: on an
+# imported article these are shown, not edited.
+FILE_FIELDS = ["provider", "published_at", "type", "quality", "heat"]
 SOURCE_FIELDS = ["web_url", "original_url", "amp_url", "cdn_amp_url"]
 SCHEDULE_FIELDS = ["go_live_at", "expire_at", "embargo_until", "modified_at"]
 # How long the list's filter choices (distinct values over the whole table) are reused.
@@ -536,8 +538,10 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         if obj is None:
             return [(None, {"fields": CONTENT_FIELDS}), ("Source", {"fields": SOURCE_FIELDS})]
         content_note = (
-            "Imported from the provider's feed: the next import of a changed file overwrites "
-            "these, so they are shown here, not edited. Use a correction to amend a live article."
+            "Imported from the provider's feed. Your headline, excerpt, editor's note, body, category, "
+            "topics and captions are kept over the source's: the next import does not overwrite them, "
+            "and where the source's value differs it is shown beside the field. The provider, dates and "
+            "scores are the file's."
             if is_imported(obj) else None
         )
         return [
@@ -560,10 +564,12 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
                  "source_hash", "created_at", "updated_at"]
         if self._content_is_read_only(request, obj):
             fixed += self._content_fields(request, obj)
+        elif is_imported(obj):
+            fixed += FILE_FIELDS
         return fixed
 
     def _content_is_read_only(self, request, obj):
-        return is_imported(obj) or not self.has_change_permission(request, obj)
+        return not self.has_change_permission(request, obj)
 
     def _content_fields(self, request, obj):
         if obj is not None and self._content_is_read_only(request, obj):
@@ -588,11 +594,31 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(self._workflow_context(request, obj))
-            if is_imported(obj) or obj.status == Status.KILLED:
+            context.update(self._content_context(request, obj, context["adminform"].form))
+            if obj.status == Status.KILLED:
                 # Nothing on the form is editable: a Save button would only mislead.
                 context.update(show_save=False, show_save_and_continue=False,
                                show_save_and_add_another=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _content_context(self, request, article, form):
+        """What the form says about versions: pending changes, a send-back note, the buttons' words."""
+        published = article.status == Status.PUBLISHED
+        editable = self.has_change_permission(request, article)
+        pending = article.pending_revision if article.pending_revision_id else None
+        sent_back = None
+        if pending is not None and article.pending_sent_back:
+            sent_back = article.transitions.filter(action="send_back_changes").select_related("user").first()
+        return {
+            "pending": pending,
+            "pending_author": pending.author() if pending else "",
+            "sent_back": article.pending_sent_back and pending is not None,
+            "sent_back_entry": sent_back,
+            "save_label": "Save as pending changes" if published else "Save",
+            "can_publish_changes": editable and published and request.user.has_perm("articles.publish_article"),
+            "pictures": getattr(form, "pictures", []) if editable else [],
+            "pictures_source": getattr(form, "pictures_source", None) if editable else None,
+        }
 
     def _workflow_context(self, request, article):
         seen = workflow.visibility(article)
@@ -613,14 +639,75 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         if not change:
             obj.slug = Article.slug_for(obj.title, obj.web_url)
             workflow.create(obj, by=request.user)
+        # An existing article is saved in ``save_related``: a hand-made one's
+        # picture rows first, then its content through the workflow.
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            super().save_related(request, form, formsets, change)
+            workflow.creation_completed(form.instance)
             return
-        model_fields = {f.name for f in Article._meta.concrete_fields}
-        changed = [name for name in form.changed_data if name in model_fields]
-        labels = [str(form.fields[name].label or name) for name in form.changed_data if name != "version"]
-        workflow.save_edit(
-            obj, by=request.user, expected_version=form.cleaned_data.get("version"), fields=changed,
-            note=f"Changed {', '.join(labels)}." if labels else "",
+        article = form.instance
+        # Never ``form.save_m2m()``: the topics are content, saved with the rest below.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        pictures_changed = any(
+            formset.model is Image and formset.has_changed() for formset in formsets
         )
+        # The form wrote the typed content onto the instance; the workflow reads
+        # the stored content from it, and writes the new one itself.
+        article.refresh_from_db(fields=CONTENT_COLUMNS)
+        content = form.content(
+            images=editorial.live_content(article)["images"] if pictures_changed else None
+        )
+        model_fields = {f.name for f in Article._meta.concrete_fields} - set(CONTENT_COLUMNS)
+        others = [name for name in form.changed_data if name in model_fields]
+        labels = [*form.changed_labels(content),
+                  *(str(form.fields[name].label or name).lower() for name in others)]
+        publish = "_publish" in request.POST
+        saved = workflow.save_content(
+            article, content, by=request.user, expected_version=form.cleaned_data.get("version"),
+            message=f"Changed {', '.join(labels)}." if labels else "", publish=publish, fields=others,
+        )
+        if saved.pending:
+            self.message_user(
+                request, "Saved as pending changes: readers see the live version until a publisher "
+                "publishes them.", messages.INFO,
+            )
+        elif publish and saved.went_live:
+            self.message_user(request, "The changes are published: readers see them now.", messages.SUCCESS)
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST:
+            # Stay on the article after publishing, to see the result.
+            self.message_user(request, f"“{obj}” was saved.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def use_source_view(self, request, object_id):
+        """Take the source's value of one field back (the button beside an edited field)."""
+        article = self._article_or_404(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        name = request.POST.get("use_source", "")
+        if name not in contents.SOURCE_FIELDS:
+            raise Http404("No such field.")
+        try:
+            saved = workflow.use_source(
+                article, [name], by=request.user, expected_version=parse_id(request.POST.get("version")),
+            )
+        except workflow.StaleArticle as stale:
+            self.message_user(request, f"{stale.message} Nothing was changed.", messages.ERROR)
+        else:
+            label = contents.LABELS[name].lower()
+            if saved.pending:
+                text = f"The source’s {label} is in the pending changes; readers see it once a publisher publishes them."
+            else:
+                text = f"The source’s {label} is back."
+            self.message_user(request, text, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -647,6 +734,7 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
             path("import/", wrap(self.import_view), name=f"{name}_import"),
             path("<path:object_id>/step/<str:step_name>/", wrap(self.step_view), name=f"{name}_step"),
             path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
+            path("<path:object_id>/use-source/", wrap(self.use_source_view), name=f"{name}_use_source"),
             *super().get_urls(),
         ]
 
@@ -711,7 +799,9 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         if not request.user.has_perm(sharing.PERMISSION):
             raise PermissionDenied
         share_url = reverse("admin:articles_article_share", args=[article.pk])
-        form = ShareLinkForm(request.POST if "create" in request.POST else None)
+        form = ShareLinkForm(
+            request.POST if "create" in request.POST else None, pending=article.pending_revision_id is not None
+        )
         if "revoke" in request.POST:
             link_id = parse_id(request.POST["revoke"])
             link = None if link_id is None else article.share_links.filter(pk=link_id).first()
@@ -721,7 +811,10 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
             return HttpResponseRedirect(share_url)
         if form.is_valid():
             try:
-                link = sharing.create_link(article, by=request.user, expires_at=form.cleaned_data["expires_at"])
+                link = sharing.create_link(
+                    article, by=request.user, expires_at=form.cleaned_data["expires_at"],
+                    pending=form.shows_pending(),
+                )
             except workflow.WorkflowError as refused:
                 form.add_error(None, ValidationError(refused.message, code=refused.code))
             else:
@@ -882,7 +975,7 @@ class ReadOnlyAdmin(CheckedSelectionMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdmin):
-    list_display = ["at", "article_link", "action", "from_status", "to_status", "user", "note"]
+    list_display = ["at", "article_link", "action", "from_status", "to_status", "user", "note", "change_summary"]
     list_filter = ["action", "to_status", "from_status", "user", ("at", InstantFieldListFilter)]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "note"]
@@ -894,6 +987,16 @@ class TransitionAdmin(ReadOnlyAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         # The article page links to its own trail.
         return lookup == "article__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="changes (old → new)")
+    def change_summary(self, entry):
+        rows = entry.change_list()
+        if not rows:
+            return "—"
+        return format_html(
+            '<dl class="nr-changes">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd><del>{}</del> → <ins>{}</ins></dd>", rows),
+        )
 
     @admin.display(description="article", ordering="article__title")
     def article_link(self, entry):

@@ -174,6 +174,20 @@ def record_creation(article, *, by=None):
     )
 
 
+def record_correction(article, *, by=None, note=""):
+    """Keep the corrected article's content as a revision, the correction's note as its message.
+
+    The content is the live one (a correction is a note readers see under it,
+    not a change of the text), so the history shows when readers were told.
+    """
+    live = live_content(article)
+    ensure_baseline(article, live)
+    return Revision.objects.create(
+        article=article, origin=Origin.CORRECTION, user=by, content=live, message=note,
+        was_live=article.is_live(),
+    )
+
+
 def mark_live(article):
     """Note that the article's current content is what readers see (it was just published)."""
     latest = Revision.objects.filter(article=article).order_by("-created_at", "-id").first()

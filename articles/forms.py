@@ -8,13 +8,19 @@ import stat
 import zipfile
 from datetime import timedelta
 from pathlib import PurePosixPath
+from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
-from . import dates, workflow
+from revisions import content as contents
+
+from . import dates, editorial, workflow
 from .importing.frontmatter import MAX_FILE_SIZE
 from .importing.loader import ARTICLE_SUFFIXES, Source
 from .importing.validation import url_problem
@@ -32,6 +38,13 @@ SHARE_LINK_LIFETIME = timedelta(days=3)
 SHARE_LINK_MAX_LIFETIME = timedelta(days=30)
 
 
+# The columns of the content readers see (the rest of ``revisions.content.FIELDS``
+# are topics and pictures).
+CONTENT_COLUMNS = ["title", "excerpt", "editor_note", "body", "category"]
+# A source value longer than this is shown clipped beside its field, whole on request.
+SOURCE_SHOWN = 300
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The change form, carrying the version it was loaded at.
 
@@ -39,6 +52,14 @@ class ArticleAdminForm(forms.ModelForm):
     article, and the form keeps everything the user typed. The refused form
     then carries the current version, so saving again is a deliberate choice
     to replace the other person's change.
+
+    The content fields start from what an editor works on
+    (``editorial.editable_content``: the pending version if there is one) and
+    are saved as content (``content()``) through ``workflow.save_content``,
+    never written to the columns by the form. On an imported article each
+    picture's place and caption and credit are fields here too
+    (``picture_<n>_position``/``_title``/``_attribution``), and beside each
+    field the editor changed stands the source's value.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -47,8 +68,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         # The content; workflow fields are read-only here and change through the workflow.
         fields = [
-            "title", "excerpt", "body", "provider", "published_at", "category", "type", "topics",
-            "quality", "heat", "web_url", "original_url", "amp_url", "cdn_amp_url",
+            "title", "excerpt", "editor_note", "body", "provider", "published_at", "category", "type",
+            "topics", "quality", "heat", "web_url", "original_url", "amp_url", "cdn_amp_url",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -56,6 +77,97 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         if "topics" in self.fields:
             self.fields["topics"].label = "Topics"  # the tag manager's own label is "Tags"
+        self.start = None
+        self.pictures = []
+        self.source = self.pictures_source = None
+        if self.instance.pk is not None:
+            self.start = editorial.editable_content(self.instance)
+            self._start_from(self.start)
+            if editorial.is_imported(self.instance):
+                self._add_picture_fields(self.start["images"])
+                self._show_source(editorial.source_content(self.instance))
+
+    def _start_from(self, content):
+        for name in CONTENT_COLUMNS:
+            if name in self.fields:
+                self.initial[name] = content[name]
+        if "topics" in self.fields:
+            self.initial["topics"] = [SimpleNamespace(name=name) for name in content["topics"]]
+
+    def _add_picture_fields(self, images):
+        """Place (1 = the lead picture), caption and credit of each picture; not its address."""
+        places = [(str(n), str(n)) for n in range(1, len(images) + 1)]
+        for n, image in enumerate(images):
+            prefix = f"picture_{n}_"
+            self.fields[prefix + "position"] = forms.TypedChoiceField(
+                label=f"Place of picture {n + 1}", choices=places, coerce=int, initial=str(n + 1),
+            )
+            self.fields[prefix + "title"] = forms.CharField(
+                label=f"Caption of picture {n + 1}", required=False, initial=image["title"],
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            )
+            self.fields[prefix + "attribution"] = forms.CharField(
+                label=f"Credit of picture {n + 1}", required=False, initial=image["attribution"],
+            )
+            self.pictures.append({
+                "image": image, "fields": [self[prefix + part] for part in ("position", "title", "attribution")],
+            })
+
+    def _show_source(self, source):
+        """Beside each field where the source's value differs: that value, a flag, a button."""
+        self.source = source
+        flagged = set(self.instance.source_changed)
+        url = reverse("admin:articles_article_use_source", args=[self.instance.pk])
+        for name in contents.SOURCE_FIELDS:
+            if name == "images" or name not in self.fields:
+                continue
+            if not contents.changed_fields({name: self.start[name]}, {name: source[name]}):
+                continue
+            self.fields[name].help_text = source_note(name, source[name], name in flagged, url)
+        if "images" in flagged or contents.changed_fields(
+            {"images": self.start["images"]}, {"images": source["images"]}
+        ):
+            self.pictures_source = {
+                "flagged": "images" in flagged,
+                "images": source["images"],
+                "button": use_source_button("images", url),
+            }
+
+    def content(self, images=None):
+        """The content the form holds, in ``revisions.content``'s shape.
+
+        ``images`` replaces the pictures (a hand-made article's inline rows);
+        otherwise they are the starting ones, rearranged and captioned by the
+        picture fields.
+        """
+        data = self.cleaned_data
+        content = dict(self.start or contents.normalise({}))
+        for name in CONTENT_COLUMNS:
+            if name in self.fields:
+                content[name] = data.get(name) or ""
+        if "topics" in self.fields:
+            content["topics"] = list(data.get("topics") or [])
+        if images is not None:
+            content["images"] = images
+        elif self.pictures:
+            content["images"] = self._arranged_pictures()
+        return contents.normalise(content)
+
+    def _arranged_pictures(self):
+        """The pictures in their chosen places (a tie keeps the earlier first), with their captions."""
+        data = self.cleaned_data
+        placed = []
+        for n, picture in enumerate(self.pictures):
+            prefix = f"picture_{n}_"
+            image = dict(picture["image"])
+            image["title"] = (data.get(prefix + "title") or "").strip()
+            image["attribution"] = (data.get(prefix + "attribution") or "").strip()
+            placed.append((data.get(prefix + "position") or n + 1, n, image))
+        return [image for _, _, image in sorted(placed, key=lambda item: item[:2])]
+
+    def changed_labels(self, content):
+        """The labels of the content fields ``content`` changes, for the audit note."""
+        return [contents.LABELS[name].lower() for name in contents.changed_fields(self.start, content)]
 
     def clean_topics(self):
         names = self.cleaned_data.get("topics") or []
@@ -119,6 +231,34 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
 
+def source_note(name, value, flagged, url):
+    """The help text beside an edited field: the source's value (escaped), and what to do about it."""
+    if name == "topics":
+        shown = ", ".join(value) or "none"
+    else:
+        shown = value or "empty"
+    clipped = Truncator(shown).chars(SOURCE_SHOWN)
+    whole = format_html(
+        "<details><summary>Show all of it</summary><div class=\"nr-source-value\">{}</div></details>", shown
+    ) if clipped != shown else ""
+    return format_html(
+        '<div class="nr-source{}">{}<span class="nr-source-label">The source’s value:</span> '
+        '<span class="nr-source-value">{}</span>{} {}</div>',
+        " nr-source-changed" if flagged else "",
+        mark_safe('<strong class="nr-flag">Source changed since your edit.</strong> ') if flagged else "",
+        clipped, whole, use_source_button(name, url),
+    )
+
+
+def use_source_button(name, url):
+    """A button posting the change form to the "use the source's value" view for field ``name``."""
+    return format_html(
+        '<button type="submit" class="button nr-use-source" formaction="{}" name="use_source" value="{}">'
+        "Use the source’s</button>",
+        url, name,
+    )
+
+
 def _checked_url(value):
     if value:
         value = value.strip()
@@ -130,9 +270,16 @@ def _checked_url(value):
 
 class ShareLinkForm(forms.Form):
     expires_at = forms.SplitDateTimeField(label="Expires at", widget=SplitDateTimeWidget)
+    shows = forms.ChoiceField(
+        label="The link shows", widget=forms.RadioSelect, initial="live",
+        choices=[("live", "The version readers see now"), ("pending", "The changes awaiting review")],
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pending=False, **kwargs):
+        """``pending``: the article has a pending version, so the link may show it instead."""
         super().__init__(*args, **kwargs)
+        if not pending:
+            del self.fields["shows"]
         self.fields["expires_at"].initial = timezone.localtime() + SHARE_LINK_LIFETIME
         self.fields["expires_at"].help_text = (
             f"At most {SHARE_LINK_MAX_LIFETIME.days} days from now. You can revoke the link sooner."
@@ -148,6 +295,9 @@ class ShareLinkForm(forms.Form):
                 f"A share link may live at most {SHARE_LINK_MAX_LIFETIME.days} days.", code="too_long"
             )
         return value
+
+    def shows_pending(self):
+        return self.cleaned_data.get("shows") == "pending"
 
 
 # --- upload -----------------------------------------------------------------

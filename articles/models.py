@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -460,6 +461,8 @@ class Transition(models.Model):
         KILL = "kill", "Killed"
         SHARE = "share", "Share link created"
         REVOKE_SHARE = "revoke_share", "Share link revoked"
+        PUBLISH_CHANGES = "publish_changes", "Changes published"
+        SEND_BACK_CHANGES = "send_back_changes", "Changes sent back"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -471,6 +474,9 @@ class Transition(models.Model):
     )
     at = ShowableDateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    # What the entry changed, old and new: {field: [old, new]}, in plain JSON
+    # (times as ISO text, a long body clipped: its revision has the whole).
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -483,6 +489,43 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.article_id}"
+
+    # Labels of the content fields in ``changes`` (revisions.content.LABELS, without the import).
+    CHANGE_LABELS = {"title": "Headline", "images": "Pictures and captions", "editor_note": "Editor's note"}
+
+    def change_list(self):
+        """``[(label, old, new)]`` of ``changes`` for people: times in the site's zone, "—" for nothing.
+
+        Plain text: templates escape it.
+        """
+        rows = []
+        for name, pair in (self.changes or {}).items():
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                continue
+            rows.append((self._change_label(name), *(self._change_text(name, value) for value in pair)))
+        return rows
+
+    @staticmethod
+    def _change_label(name):
+        if name in Transition.CHANGE_LABELS:
+            return Transition.CHANGE_LABELS[name]
+        try:
+            return str(Article._meta.get_field(name).verbose_name).capitalize()
+        except Exception:  # a field since removed, or topics' manager
+            return name.replace("_", " ").capitalize()
+
+    @staticmethod
+    def _change_text(name, value):
+        if value in (None, ""):
+            return "—"
+        if isinstance(value, str):
+            try:
+                moment = parse_datetime(value) if len(value) >= 16 and value[4:5] == "-" else None
+            except ValueError:
+                moment = None
+            if moment is not None and timezone.is_aware(moment):
+                return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+        return str(value)
 
 
 class Correction(models.Model):
@@ -519,6 +562,8 @@ class ShareLink(models.Model):
     revoked_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Shows the article's pending version (the changes awaiting review) instead of the live one.
+    shows_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,6 +4,7 @@ Pure presentation shared by the views, the signed share links and other apps'
 lists; no module here is a view, so anything may import it.
 """
 
+import copy
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,7 +14,8 @@ from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
-from . import rendering, workflow
+from . import editorial, rendering, workflow
+from .models import Image, Topic
 from .queries import article_children, lead_image_prefetch
 from .templatetags.pictures import fallback_rendition
 
@@ -101,6 +103,61 @@ def preview_reason(article):
     return workflow.visibility(article).preview_banner
 
 
+PENDING_BANNER = (
+    "Preview of the changes awaiting review: readers see the live version until a publisher "
+    "publishes them."
+)
+
+
+@dataclass(frozen=True)
+class PreviewTopic:
+    """A topic of a pending version that no article carries yet: a name without a page."""
+
+    name: str
+
+    def get_absolute_url(self):
+        return ""
+
+
+def with_pending(article):
+    """A copy of ``article`` showing its pending version (or ``article`` if it has none); nothing is saved.
+
+    Its columns, topics and pictures are the pending content's; a picture the
+    article already has keeps our cached copy of it.
+    """
+    content = editorial.pending_content(article)
+    if content is None:
+        return article
+    shown = copy.copy(article)
+    shown._state = copy.copy(article._state)
+    for name in ("title", "excerpt", "editor_note", "body"):
+        setattr(shown, name, content[name])
+    shown.category = content["category"] or None
+    shown.shown_content = content
+    return shown
+
+
+def _shown_children(article, children):
+    """The page's pictures and topics from the content ``with_pending`` put on ``article``."""
+    content = getattr(article, "shown_content", None)
+    if content is None:
+        return children
+    rows = {image.url: image for image in children["images"]}
+    images = []
+    for position, entry in enumerate(content["images"]):
+        old = rows.get(entry["url"])
+        images.append(Image(
+            article_id=article.pk, position=position, url=entry["url"], title=entry["title"] or None,
+            attribution=entry["attribution"] or None, width=old.width if old else entry["width"],
+            height=old.height if old else entry["height"], renditions=old.renditions if old else None,
+        ))
+    known = {topic.key: topic for topic in Topic.objects.filter(
+        key__in=[Topic.key_for(name) for name in content["topics"]]
+    )}
+    topics = [known.get(Topic.key_for(name)) or PreviewTopic(name) for name in content["topics"]]
+    return {**children, "images": images, "topics": topics}
+
+
 def render_article(request, article, *, preview_banner=None):
     """Render the public article page for ``article``, whatever its state.
 
@@ -124,7 +181,7 @@ def updated_at(article):
 
 def article_context(request, article, preview_banner=None):
     """Everything the article template shows, with every URL already checked."""
-    children = article_children(article)
+    children = _shown_children(article, article_children(article))
     images = [image for image in children["images"] if rendering.web_url(image.url)]
     for image in images:
         image.src = rendering.web_url(image.url)
@@ -150,6 +207,8 @@ def article_context(request, article, preview_banner=None):
         "related": children["related"],
         "corrections": children["corrections"],
         "body_html": rendering.render_markdown(article.body),
+        # Shown above the body, through the same sanitising renderer.
+        "editor_note_html": rendering.render_markdown(article.editor_note) if article.editor_note else "",
         "description": _clip(article.excerpt or article.title, 300),
         "published": _moment(article.published_at),
         "updated": _moment(modified) if modified else None,

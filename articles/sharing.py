@@ -17,14 +17,18 @@ from django.utils import timezone
 
 from . import workflow
 from .models import Article, ShareLink
-from .presenting import render_article
+from .presenting import render_article, with_pending
 
 SALT = "articles.sharing"
 PERMISSION = "articles.share_article"
 
 
-def create_link(article, *, by, expires_at):
-    """A new share link for ``article`` until ``expires_at``; audited on the article."""
+def create_link(article, *, by, expires_at, pending=False):
+    """A new share link for ``article`` until ``expires_at``; audited on the article.
+
+    ``pending``: the link shows the article's pending version (the changes
+    awaiting review) while it has one, instead of the live one.
+    """
     if not by.has_perm(PERMISSION):
         raise workflow.NotPermitted("You may not share unpublished articles.")
     if article.status == Article.Status.KILLED:
@@ -32,7 +36,9 @@ def create_link(article, *, by, expires_at):
     if expires_at <= timezone.now():
         raise workflow.TransitionNotAllowed("A share link must expire in the future.", code="in_past")
     with transaction.atomic():
-        link = ShareLink.objects.create(article=article, created_by=by, expires_at=expires_at)
+        link = ShareLink.objects.create(
+            article=article, created_by=by, expires_at=expires_at, shows_pending=pending
+        )
         workflow.record_share(link, by=by)
     return link
 
@@ -86,9 +92,14 @@ def shared_article(request, token):
     if link.expires_at <= now:
         return _gone(request, "This share link has expired.")
     expires = timezone.localtime(link.expires_at)
+    article = link.article
+    if link.shows_pending and article.pending_revision_id is not None:
+        article = with_pending(article)
+        what = "Shared preview of changes awaiting review, not yet public."
+    else:
+        what = "Shared preview, not yet public."
     response = render_article(
-        request, link.article,
-        preview_banner=f"Shared preview, not yet public. This link expires {expires:%d %b %Y %H:%M %Z}.",
+        request, article, preview_banner=f"{what} This link expires {expires:%d %b %Y %H:%M %Z}.",
     )
     # The token is the key to the page: keep it out of Referer headers sent to linked sites.
     response["Referrer-Policy"] = "no-referrer"

@@ -33,7 +33,7 @@ def test_public_pages(new_context, scheme):
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_admin_change_forms(new_context, scheme):
     page = new_context(user="editor", color_scheme=scheme).new_page()
-    # An imported article (content shown read-only, workflow panel) ...
+    # An imported article (its content editable over the source's, workflow panel) ...
     page.goto("/admin/articles/article/")
     page.locator("#result_list tbody tr th a").first.click()
     page.wait_for_selector(".nr-panel")

@@ -23,7 +23,7 @@ SHOWN = 15
 
 @register.inclusion_tag("admin/articles/dashboard.html", takes_context=True)
 def editorial_dashboard(context):
-    """Counts by state, what goes live or expires in the next 24 hours, the latest imports."""
+    """Counts by state, the review queues, what goes live or expires in the next 24 hours, the latest imports."""
     user = context["request"].user
     if not user.has_perm("articles.view_article"):
         return {"show": False}
@@ -81,10 +81,17 @@ def dashboard_data(now=None):
         Article.objects.filter(status=Article.Status.IN_REVIEW)
         .order_by("-updated_at").values("pk", "title", "updated_at")[:SHOWN]
     )
+    # Editors' changes to published articles, waiting for a publisher (sent back ones are the editors' again).
+    awaiting = Article.objects.filter(pending_revision__isnull=False, pending_sent_back=False)
+    awaiting_changes = list(awaiting.order_by("-updated_at").values("pk", "title", "updated_at")[:SHOWN])
     return {
         "as_of": now, "states": states, "total": sum(counts.values()),
         "going_live": going_live[:SHOWN], "going_live_total": len(going_live),
         "expiring": expiring, "in_review": in_review, "in_review_total": counts.get(Article.Status.IN_REVIEW, 0),
+        "awaiting_changes": awaiting_changes,
+        "awaiting_changes_total": (
+            len(awaiting_changes) if len(awaiting_changes) < SHOWN else awaiting.count()
+        ),
     }
 
 

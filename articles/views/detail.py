@@ -5,14 +5,18 @@ from django.shortcuts import render
 from django.views.generic import DetailView
 
 from articles.models import Article
-from articles.presenting import preview_reason, render_article
+from articles.presenting import PENDING_BANNER, preview_reason, render_article, with_pending
 from articles.queries import article_by_slug
 
 from .base import PublicSiteMixin
 
 
 class ArticleDetailView(PublicSiteMixin, DetailView):
-    """An article at its permanent URL: live for everyone, a preview for staff, 410 once killed."""
+    """An article at its permanent URL: live for everyone, a preview for staff, 410 once killed.
+
+    Staff see an article's pending version (the changes awaiting review),
+    with a banner saying so; readers always get the live one.
+    """
 
     query_parameters = ()
 
@@ -26,10 +30,18 @@ class ArticleDetailView(PublicSiteMixin, DetailView):
         article = self.get_object()
         if article.status == Article.Status.KILLED:
             return gone(request)
+        preview = self.can_preview()
+        pending = preview and article.pending_revision_id is not None
         if article.is_live():
+            if pending:
+                # Staff see what a publisher would publish; readers keep the live version.
+                return render_article(request, with_pending(article), preview_banner=PENDING_BANNER)
             return render_article(request, article)
-        if self.can_preview():
-            return render_article(request, article, preview_banner=preview_reason(article))
+        if preview:
+            banner = preview_reason(article)
+            if pending:
+                banner = f"{banner} It shows the changes awaiting review."
+            return render_article(request, with_pending(article), preview_banner=banner)
         raise Http404("No such article.")
 
 

@@ -26,7 +26,9 @@ from .forms import EmbargoForm, Notice, ScheduleForm, StepForm
 from .records import (
     WORKFLOW_FIELDS,
     check_version,
+    content_changes,
     create,
+    creation_completed,
     describe_user,
     imported_status,
     last_change,
@@ -34,7 +36,9 @@ from .records import (
     record_import,
     record_share,
     reimported,
+    save_content,
     save_edit,
+    use_source,
 )
 from .steps import STEPS, Step, register
 from .taking import BulkReport, apply_many, available_steps, get_step, may, take, why_not
@@ -43,10 +47,11 @@ from .visibility import Visibility, visibility, when
 __all__ = [
     "STEPS", "WORKFLOW_FIELDS", "BulkReport", "EmbargoForm", "Notice", "NotPermitted", "ScheduleForm",
     "StaleArticle", "Step", "StepForm", "TransitionNotAllowed", "Visibility", "WorkflowError",
-    "apply_many", "archive", "available_steps", "check_version", "correct", "create", "describe_user",
-    "get_step", "imported_status", "kill", "last_change", "may", "publish", "record_bulk_edit",
-    "record_import", "record_share", "register", "reimported", "save_edit", "schedule", "send_back",
-    "set_embargo", "submit", "take", "unpublish", "visibility", "when", "why_not",
+    "apply_many", "archive", "available_steps", "check_version", "content_changes", "correct", "create",
+    "creation_completed", "describe_user", "get_step", "imported_status", "kill", "last_change", "may",
+    "publish", "publish_changes", "record_bulk_edit", "record_import", "record_share", "register",
+    "reimported", "save_content", "save_edit", "schedule", "send_back", "send_back_changes", "set_embargo",
+    "submit", "take", "unpublish", "use_source", "visibility", "when", "why_not",
 ]
 
 
@@ -93,6 +98,16 @@ def archive(article, *, by, note="", expected_version=None):
 def correct(article, *, by, note, expected_version=None):
     """Attach a dated correction to a live article; returns the ``Correction``."""
     return STEPS["correct"].execute(article, by=by, note=note, expected_version=expected_version)
+
+
+def publish_changes(article, *, by, note="", expected_version=None):
+    """Make a published article's pending version live; readers see "Updated"."""
+    return STEPS["publish_changes"].execute(article, by=by, note=note, expected_version=expected_version)
+
+
+def send_back_changes(article, *, by, note, expected_version=None):
+    """Return a pending version to its editor with a note; readers keep the live one."""
+    return STEPS["send_back_changes"].execute(article, by=by, note=note, expected_version=expected_version)
 
 
 def kill(article, *, by, note, expected_version=None):

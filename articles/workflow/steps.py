@@ -21,10 +21,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from .. import editorial
 from ..models import Article, Correction, ShareLink, Transition
 from .errors import NotPermitted, TransitionNotAllowed
 from .forms import EmbargoForm, Notice, ScheduleForm, StepForm
-from .records import claim, stale
+from .records import audit_pair, claim, content_changes, stale
 from .visibility import when
 
 Status = Article.Status
@@ -131,20 +132,37 @@ class Step:
         """The fields the step writes besides ``status`` (set from ``target``)."""
         return {}
 
+    def apply(self, article):
+        """Change the article's content, inside ``write``'s transaction after the claim.
+
+        Returns ``{field: [old, new]}`` for the audit row; most steps change
+        only the fields of ``changes`` and leave this as it is.
+        """
+        return {}
+
     def write(self, article, by, *, note, expected_version, changes=None):
-        """Claim the version, write ``changes`` and one audit row, in one transaction."""
+        """Claim the version, write ``changes`` and one audit row, in one transaction.
+
+        The audit row keeps the old and new value of each field the step
+        changed (the status is its from/to columns).
+        """
         changes = dict(changes or {})
         if self.target is not None:
             changes["status"] = self.target
         from_status = article.status
         with transaction.atomic():
             claim(article, expected_version)
+            recorded = {
+                name: audit_pair(name, getattr(article, name), value)
+                for name, value in changes.items() if name != "status" and getattr(article, name) != value
+            }
             for name, value in changes.items():
                 setattr(article, name, value)
             article.save(update_fields=[*changes, "version", "updated_at"])
+            recorded.update(self.apply(article))
             entry = Transition.objects.create(
                 article=article, action=self.name, from_status=from_status,
-                to_status=article.status, user=by, note=note,
+                to_status=article.status, user=by, note=note, changes=recorded,
             )
             if self.withdraws:
                 ShareLink.objects.filter(article=article, revoked_at__isnull=True).update(
@@ -329,7 +347,60 @@ class Correct(Step):
         now = timezone.now()
         with transaction.atomic():
             self.write(article, by, note=note, expected_version=expected_version, changes={"modified_at": now})
+            editorial.record_correction(article, by=by, note=note)
             return Correction.objects.create(article=article, note=note, created_at=now, created_by=by)
+
+
+@register
+class PublishChanges(Step):
+    """Make a published article's pending version (an editor's changes) what readers see.
+
+    The page shows "Updated" from now on. Open only while there are changes
+    waiting; a publisher may also save and publish in one go from the form.
+    """
+
+    name, label, verb = "publish_changes", "Publish changes", "publish changes of"
+    permission = "articles.publish_article"
+    sources = frozenset({Status.PUBLISHED})
+    bulk = "Publish changes of selected articles"
+
+    def refusal(self, user, article=None):
+        refusal = super().refusal(user, article)
+        if refusal is None and article is not None and article.pending_revision_id is None:
+            return TransitionNotAllowed("There are no changes waiting to be published.", code="no_changes")
+        return refusal
+
+    def apply(self, article):
+        before = editorial.live_content(article)
+        editorial.publish_pending(article)
+        return content_changes(before, editorial.live_content(article))
+
+
+@register
+class SendBackChanges(Step):
+    """Return an article's pending changes to their editor with a note; readers keep the live version.
+
+    The changes stay (the editor goes on from them) but leave the review queue
+    until the next save.
+    """
+
+    name, label, verb = "send_back_changes", "Send changes back", "send back changes of"
+    permission = "articles.send_back_article"
+    sources = NOT_KILLED
+    note_required = True
+    note_help = "Tell the editor what to change; it is shown on the article's page in the admin."
+
+    def refusal(self, user, article=None):
+        refusal = super().refusal(user, article)
+        if refusal is None and article is not None and (
+            article.pending_revision_id is None or article.pending_sent_back
+        ):
+            return TransitionNotAllowed("There are no changes waiting for review.", code="no_changes")
+        return refusal
+
+    def apply(self, article):
+        editorial.send_back_pending(article)
+        return {}
 
 
 @register

@@ -101,7 +101,9 @@ def test_staff_preview_an_unpublished_article_as_readers_will_see_it(client, mak
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_imported_content_is_shown_read_only_with_its_unknown_keys(client, make_article, publisher):
+def test_imported_content_is_editable_but_the_files_own_fields_and_unknown_keys_are_shown(
+    client, make_article, publisher
+):
     article = make_article(
         source_hash="abc123", title="From the feed",
         extra={"locale": "fr-FR", "tags": ["<b>x</b>"]}, provider_extra={"country": "FR"},
@@ -110,12 +112,21 @@ def test_imported_content_is_shown_read_only_with_its_unknown_keys(client, make_
 
     page = login(client, publisher).get(change_url(article)).content.decode()
 
-    assert 'name="title"' not in page and 'name="topics"' not in page
+    assert 'name="title"' in page and 'name="topics"' in page and 'name="editor_note"' in page
+    assert 'name="provider"' not in page and 'name="published_at_0"' not in page
     assert "Orbital &lt;launch&gt;" in page
     assert "From the feed" in page
     assert "fr-FR" in page and "&lt;b&gt;x&lt;/b&gt;" in page and "country" in page
-    assert 'name="_save"' not in page
-    assert "next import" in page
+    assert 'value="Save as pending changes"' in page and 'name="_publish"' in page
+    assert "next import does not overwrite them" in page
+
+
+def test_a_killed_article_has_no_save_button(client, make_article, publisher):
+    article = make_article(source_hash="abc123", status=S.KILLED)
+
+    page = login(client, publisher).get(change_url(article)).content.decode()
+
+    assert 'name="_save"' not in page and 'name="_publish"' not in page and 'name="title"' not in page
 
 
 def test_a_hand_made_article_is_edited_and_the_edit_recorded(client, make_article, editor):

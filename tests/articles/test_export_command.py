@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles import editorial
 from articles.exporting import export_filename
 from articles.importing.loader import import_paths
 from articles.importing.parsing import read_article
@@ -115,3 +116,34 @@ def test_a_stored_domain_that_is_a_path_never_writes_outside_the_folder(tmp_path
     assert [p.name for p in out.iterdir()] == [export_filename(kept)]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert "would leave" in err.getvalue()
+
+
+# --- the source's values or the editors' ----------------------------------------------------
+
+
+def test_an_edited_article_exports_the_sources_values_unless_editorial(tmp_path, write_article):
+    path = write_article(
+        "edited.md", body="Source body.", title="Source headline", webUrl="https://example.com/edited",
+        topics=["Politics"], images=[{"url": "https://img.example.com/a.jpg", "title": "Source caption"}],
+    )
+    import_paths([path])
+    article = Article.objects.get(web_url="https://example.com/edited")
+    untouched = _exported(tmp_path / "before")
+    content = editorial.editable_content(article)
+    content.update(title="Editor headline", body="Editor body.", topics=["Elections"], editor_note="A note")
+    content["images"][0]["title"] = "Editor caption"
+    editorial.save_content(article, content, publish=True)
+
+    source = _exported(tmp_path / "source")
+    edited = _exported(tmp_path / "editorial", "--editorial")
+
+    assert source == untouched  # byte for byte what the import gave
+    assert "Editor" not in source and "A note" not in source
+    assert "Editor headline" in edited and "Editor body." in edited and "Elections" in edited
+    assert "Editor caption" in edited and "A note" not in edited
+
+
+def _exported(folder, *options):
+    call_command("export_articles", str(folder), *options, verbosity=0)
+    (file,) = folder.iterdir()
+    return file.read_text(encoding="utf-8")

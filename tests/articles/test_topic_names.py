@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Topic
+from articles.models import Article, Topic
 from tests.articles.test_admin_workflow import edit_data
 
 from .roles import make_user
@@ -48,7 +48,7 @@ def test_an_empty_or_too_long_name_is_refused_before_the_database(make_article):
 
 
 def test_the_admin_article_form_joins_an_existing_topic_instead_of_failing(client, make_article):
-    article = make_article(topics=["Computer Vision"])
+    article = make_article(topics=["Computer Vision"], status=Article.Status.DRAFT)
     client.force_login(make_user("publisher"))
 
     response = client.post(

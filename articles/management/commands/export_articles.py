@@ -1,7 +1,8 @@
-"""Export every article: ``manage.py export_articles OUT [--format md|jsonl]``.
+"""Export every article: ``manage.py export_articles OUT [--format md|jsonl] [--editorial]``.
 
 ``md`` writes one front-matter file per article into the folder OUT;
 ``jsonl`` writes one JSON object per line to the file OUT, or stdout for ``-``.
+The source's values by default; ``--editorial`` writes the editors' (what readers see).
 """
 
 from pathlib import Path
@@ -22,8 +23,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("out", metavar="OUT", help="A folder (md), or a file or - (jsonl).")
         parser.add_argument("--format", choices=["md", "jsonl"], default="md")
+        parser.add_argument(
+            "--editorial", action="store_true",
+            help="Write the editors' values readers see, not the source's, where an editor changed an "
+                 "imported article.",
+        )
 
-    def handle(self, out, format, verbosity, **options):
+    def handle(self, out, format, verbosity, editorial=False, **options):
+        self.editorial = editorial
         articles = articles_for_export().iterator(chunk_size=500)
         refused = 0
         if format == "jsonl":
@@ -52,7 +59,7 @@ class Command(BaseCommand):
                 )
                 refused += 1
                 continue
-            target.write_text(front_matter_file(article), encoding="utf-8")
+            target.write_text(front_matter_file(article, editorial=self.editorial), encoding="utf-8")
             count += 1
         return count, refused
 
@@ -62,11 +69,10 @@ class Command(BaseCommand):
         with open(out, "w", encoding="utf-8") as stream:
             return self._write_lines(stream, articles)
 
-    @staticmethod
-    def _write_lines(stream, articles):
+    def _write_lines(self, stream, articles):
         count = 0
         for article in articles:
-            stream.write(json_line(article) + "\n")
+            stream.write(json_line(article, editorial=self.editorial) + "\n")
             count += 1
         return count
 
