@@ -610,7 +610,8 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         if refusal is not None:
             self.message_user(request, f"{refusal.message} Nothing was changed.", messages.ERROR)
             return HttpResponseRedirect(change_url)
-        form = step.form(request.POST or None, articles=[article], initial=step.initial(article))
+        chosen = {name: request.GET[name] for name in step.query_fields if name in request.GET}
+        form = step.form(request.POST or None, articles=[article], initial={**step.initial(article), **chosen})
         if form.is_valid():
             try:
                 step.execute(
