@@ -152,10 +152,8 @@ class EmbargoForm(StepForm):
 class RestoreForm(StepForm):
     """Which revision to bring back (chosen on the history page), and whether to publish it at once."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, error_messages={
-        "required": "Choose the version to restore on the article's history page.",
-        "invalid": "Choose the version to restore on the article's history page.",
-    })
+    # Hidden, so its errors are the form's own (``clean``): a hidden field's would not show.
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
     publish = forms.BooleanField(
         label="Publish the restored version now", required=False,
         help_text="Publishers only. Unticked, it waits as the pending version until a publisher "
@@ -169,12 +167,16 @@ class RestoreForm(StepForm):
             # Not published: the restore is written at once, nothing to publish.
             del self.fields["publish"]
 
-    def clean_revision(self):
-        revision = self.chosen_revision(self.cleaned_data["revision"])
+    def clean(self):
+        cleaned = super().clean()
+        revision = self.chosen_revision(cleaned.get("revision"))
         if revision is None:
-            raise ValidationError("That version is not one of this article's; choose one on its history page.",
-                                  code="unknown_revision")
-        return revision
+            raise ValidationError(
+                "Choose the version to restore on the article's history page: that one is not one of "
+                "this article's.", code="unknown_revision",
+            )
+        cleaned["revision"] = revision
+        return cleaned
 
     def chosen_revision(self, value):
         try:
@@ -194,10 +196,11 @@ class RestoreForm(StepForm):
         if revision is None:
             return super().notices()
         changed = contents.changed_fields(editorial.editable_content(self.article), revision.content)
+        against = "pending" if self.article.pending_revision_id else "current"
         what = (
-            "Compared with the current version it changes: "
+            f"Compared with the {against} version it changes: "
             + ", ".join(contents.LABELS[name].lower() for name in changed) + "."
-            if changed else "It is the same as the current version."
+            if changed else f"It is the same as the {against} version: there is nothing to restore."
         )
         texts = [
             f"You are restoring the version of {when(revision.created_at)} by {revision.author()} "
