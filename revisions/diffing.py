@@ -20,8 +20,9 @@ from django.utils.safestring import mark_safe
 from . import content as contents
 
 TEXT_FIELDS = ("title", "excerpt", "editor_note", "body", "category")
-# Whitespace runs are tokens of their own, so the diff keeps line breaks as they were.
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# Words, single punctuation marks and whitespace runs: "five." becoming "five six." adds " six",
+# and line breaks stay as they were.
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass
