@@ -326,3 +326,26 @@ def test_restore_is_no_button_on_the_change_form_but_on_the_history(client, impo
     assert restore_url(imported) not in change_form
     assert restore_url(imported, first) in history_page
     assert "restore_selected" not in client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+
+def test_a_stored_revision_of_the_wrong_shape_never_breaks_the_pages(client, make_article, publisher):
+    article = make_article(status=S.DRAFT, title="Sound")
+    editorial.ensure_baseline(article)
+    odd = Revision.objects.create(article=article, origin=Revision.Origin.EDIT, content=["not", "an", "object"])
+    numbers = Revision.objects.create(article=article, origin=Revision.Origin.EDIT,
+                                      content={"title": 42, "topics": "Politics", "images": [{"url": None}, 7]})
+    client.force_login(publisher)
+
+    assert client.get(history_url(article)).status_code == 200
+    assert client.get(compare_url(article, odd.pk, numbers.pk)).status_code == 200
+    page = client.get(compare_url(article, numbers.pk, "live"))
+    assert page.status_code == 200 and "42" in page.content.decode()
+
+
+def test_an_article_without_revisions_has_a_history_page(client, make_article, publisher):
+    article = make_article(status=S.DRAFT)
+    client.force_login(publisher)
+
+    page = client.get(history_url(article))
+
+    assert page.status_code == 200 and "No versions kept yet" in page.content.decode()
