@@ -35,7 +35,7 @@ from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, 
 from revisions import content as contents
 from search.admin import FullTextSearchMixin
 
-from . import caching, dates, editorial, sharing, workflow
+from . import caching, dates, editorial, history, sharing, workflow
 from .forms import CONTENT_COLUMNS, ArticleAdminForm, ImportUploadForm, ShareLinkForm
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
@@ -719,10 +719,34 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
             return HttpResponseRedirect(request.get_full_path())
 
     def history_view(self, request, object_id, extra_context=None):
-        article = self.get_object(request, unquote(object_id))
-        transitions = article.transitions.select_related("user")[:500] if article else []
-        return super().history_view(
-            request, object_id, extra_context={**(extra_context or {}), "transitions": transitions}
+        """The article's versions (revisions), newest first and paginated, then its audit trail.
+
+        Each version says who made it, when, how, whether readers see it and
+        what it changed; two radio columns choose any two for the compare page.
+        """
+        article = self._article_or_404(request, object_id)
+        page, rows = history.revisions_page(article, request.GET.get("page"))
+        may_restore = workflow.may(request.user, "restore", article)
+        return self._page(
+            request, "object_history.html", f"History: {article}", article,
+            page=page, rows=rows, may_restore=may_restore, has_pending=article.pending_revision_id is not None,
+            live_label="live" if article.is_live() else "current",
+            transitions=article.transitions.select_related("user")[:500],
+        )
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side, field by field; works from plain links and a GET form."""
+        article = self._article_or_404(request, object_id)
+        history_url = reverse("admin:articles_article_history", args=[article.pk])
+        old_key, new_key = request.GET.get("a"), request.GET.get("b")
+        if not old_key or not new_key:
+            self.message_user(request, "Choose two versions to compare.", messages.WARNING)
+            return HttpResponseRedirect(history_url)
+        old, new, diffs = history.compare(article, old_key, new_key)
+        return self._page(
+            request, "compare.html", f"Compare versions: {article}", article,
+            old=old, new=new, diffs=diffs, changed=[diff for diff in diffs if diff.changed],
+            may_restore=workflow.may(request.user, "restore", article), history_url=history_url,
         )
 
     # --- workflow pages ---
@@ -735,6 +759,7 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
             path("<path:object_id>/step/<str:step_name>/", wrap(self.step_view), name=f"{name}_step"),
             path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
             path("<path:object_id>/use-source/", wrap(self.use_source_view), name=f"{name}_use_source"),
+            path("<path:object_id>/history/compare/", wrap(self.compare_view), name=f"{name}_compare"),
             *super().get_urls(),
         ]
 
@@ -765,7 +790,8 @@ class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin)
         if refusal is not None:
             self.message_user(request, f"{refusal.message} Nothing was changed.", messages.ERROR)
             return HttpResponseRedirect(change_url)
-        form = step.form(request.POST or None, articles=[article], initial=step.initial(article))
+        chosen = {name: request.GET[name] for name in step.query_fields if name in request.GET}
+        form = step.form(request.POST or None, articles=[article], initial={**step.initial(article), **chosen})
         if form.is_valid():
             try:
                 step.execute(

@@ -459,6 +459,7 @@ class Transition(models.Model):
         ARCHIVE = "archive", "Archived"
         CORRECT = "correct", "Corrected"
         KILL = "kill", "Killed"
+        RESTORE = "restore", "Restored a version"
         SHARE = "share", "Share link created"
         REVOKE_SHARE = "revoke_share", "Share link revoked"
         PUBLISH_CHANGES = "publish_changes", "Changes published"

@@ -32,32 +32,41 @@ LABELS = {
 def image_entry(url, title=None, attribution=None, width=None, height=None):
     return {
         "url": url,
-        "title": title or "",
-        "attribution": attribution or "",
+        "title": str(title or ""),
+        "attribution": str(attribution or ""),
         "width": width,
         "height": height,
     }
 
 
 def normalise(content):
-    """``content`` in canonical form: every field present, topics sorted, no ``None`` text."""
-    content = content or {}
+    """``content`` in canonical form: every field present, topics sorted, no ``None`` text.
+
+    A stored value of the wrong shape (not an object, a number for a text)
+    reads as text or as missing, so no page showing a revision can fail on it.
+    """
+    content = content if isinstance(content, dict) else {}
+    topics = content.get("topics")
     return {
-        "title": content.get("title") or "",
-        "excerpt": content.get("excerpt") or "",
-        "editor_note": content.get("editor_note") or "",
-        "body": content.get("body") or "",
-        "category": content.get("category") or "",
-        "topics": sorted_topics(content.get("topics") or []),
+        "title": _text(content.get("title")),
+        "excerpt": _text(content.get("excerpt")),
+        "editor_note": _text(content.get("editor_note")),
+        "body": _text(content.get("body")),
+        "category": _text(content.get("category")),
+        "topics": sorted_topics(topics if isinstance(topics, list) else []),
         "images": [
             image_entry(
                 str(image.get("url") or ""), image.get("title"), image.get("attribution"),
                 image.get("width"), image.get("height"),
             )
-            for image in content.get("images") or []
+            for image in (content.get("images") if isinstance(content.get("images"), list) else [])
             if isinstance(image, dict)
         ],
     }
+
+
+def _text(value):
+    return "" if value is None else str(value)
 
 
 def sorted_topics(names):

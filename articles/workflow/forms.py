@@ -13,6 +13,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from revisions import content as contents
+from revisions.models import Revision
+
+from .. import editorial
+from ..models import Article
 from ..widgets import SplitDateTimeWidget
 from .visibility import when
 
@@ -142,3 +147,68 @@ class EmbargoForm(StepForm):
 
     def options(self):
         return {"until": self.cleaned_data["until"]}
+
+
+class RestoreForm(StepForm):
+    """Which revision to bring back (chosen on the history page), and whether to publish it at once."""
+
+    # Hidden, so its errors are the form's own (``clean``): a hidden field's would not show.
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
+    publish = forms.BooleanField(
+        label="Publish the restored version now", required=False,
+        help_text="Publishers only. Unticked, it waits as the pending version until a publisher "
+        "publishes the changes; readers keep the current one meanwhile.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = self.articles[0] if len(self.articles) == 1 else None
+        if self.article is None or self.article.status != Article.Status.PUBLISHED:
+            # Not published: the restore is written at once, nothing to publish.
+            del self.fields["publish"]
+
+    def clean(self):
+        cleaned = super().clean()
+        revision = self.chosen_revision(cleaned.get("revision"))
+        if revision is None:
+            raise ValidationError(
+                "Choose the version to restore on the article's history page: that one is not one of "
+                "this article's.", code="unknown_revision",
+            )
+        cleaned["revision"] = revision
+        return cleaned
+
+    def chosen_revision(self, value):
+        try:
+            revision_id = int(value)
+        except (TypeError, ValueError):
+            return None
+        if self.article is None or not 0 < revision_id < 2**63:
+            return None
+        return Revision.objects.filter(pk=revision_id, article=self.article).select_related("user").first()
+
+    def options(self):
+        return {"revision": self.cleaned_data["revision"], "publish": self.cleaned_data.get("publish", False)}
+
+    def notices(self):
+        value = self.data.get("revision") if self.is_bound else self.initial.get("revision")
+        revision = self.chosen_revision(value)
+        if revision is None:
+            return super().notices()
+        changed = contents.changed_fields(editorial.editable_content(self.article), revision.content)
+        against = "pending" if self.article.pending_revision_id else "current"
+        what = (
+            f"Compared with the {against} version it changes: "
+            + ", ".join(contents.LABELS[name].lower() for name in changed) + "."
+            if changed else f"It is the same as the {against} version: there is nothing to restore."
+        )
+        texts = [
+            f"You are restoring the version of {when(revision.created_at)} by {revision.author()} "
+            f"({revision.get_origin_display().lower()}). {what}"
+        ]
+        if self.article.status == Article.Status.PUBLISHED:
+            texts.append(
+                "This article is published: the restored version becomes its pending version, and "
+                "readers keep the current one until a publisher publishes the changes."
+            )
+        return [*super().notices(), *(Notice(text) for text in texts)]

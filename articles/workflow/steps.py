@@ -21,10 +21,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from revisions import content as contents
+from revisions.models import Revision
+
 from .. import editorial
 from ..models import Article, Correction, ShareLink, Transition
 from .errors import NotPermitted, TransitionNotAllowed
-from .forms import EmbargoForm, Notice, ScheduleForm, StepForm
+from .forms import EmbargoForm, Notice, RestoreForm, ScheduleForm, StepForm
 from .records import audit_pair, claim, content_changes, stale
 from .visibility import when
 
@@ -58,6 +61,11 @@ class Step:
     note_help = ""
     form_class = StepForm
     bulk = ""  # the admin list's action description; empty: no bulk action
+    # Whether the change form offers it as a button. A step that needs a choice
+    # made elsewhere (restore: which revision) is opened from that page instead.
+    button = True
+    # Form fields a step page opened with ``?name=value`` starts with (the choice made elsewhere).
+    query_fields = ()
     warning = ""  # shown on the step page before confirming
     bulk_warning = ""  # the same, on the bulk confirmation page
 
@@ -427,3 +435,65 @@ class Kill(Step):
         "Are you sure? Killing withdraws these articles for good: their public addresses will answer "
         "“410 Gone” and they cannot be republished."
     )
+
+
+@register
+class Restore(Step):
+    """Bring an old revision's content back as the article's next version; returns the audit row.
+
+    On a published article the restored content becomes the pending version:
+    readers keep the live one until a publisher publishes the changes, unless
+    a publisher explicitly asks to publish it at once. On any other article it
+    is written straight away. Taken from the history page, which names the
+    revision (``revision=``, a ``Revision`` of this article or its id), so the
+    change form has no button for it.
+    """
+
+    name, label, verb = "restore", "Restore this version", "restore"
+    permission = "articles.change_article"
+    sources = NOT_KILLED
+    form_class = RestoreForm
+    button = False
+    query_fields = ("revision",)
+
+    def check_options(self, article, by, revision=None, publish=False):
+        if revision is None or revision.article_id != article.pk:
+            raise TransitionNotAllowed(
+                "Choose the version to restore on the article's history page.", code="no_revision"
+            )
+        if publish and article.status == Status.PUBLISHED and not by.has_perm(STEPS["publish"].permission):
+            raise NotPermitted("You may not publish changes: restore it as the pending version instead.")
+        unchanged = not contents.changed_fields(editorial.editable_content(article), revision.content)
+        if unchanged and not (publish and article.pending_revision_id):
+            raise TransitionNotAllowed(
+                "That version is the same as the current one: nothing to restore.", code="nothing_to_restore"
+            )
+
+    def execute(self, article, *, by, note="", expected_version=None, revision=None, publish=False):
+        revision = self._revision(article, revision)
+        self.check(article, by, note=note, expected_version=expected_version, revision=revision, publish=publish)
+        publish = publish and article.status == Status.PUBLISHED
+        changed = contents.changed_fields(editorial.editable_content(article), revision.content)
+        if not editorial.holds_changes(article):
+            outcome = "written at once"
+        elif publish:
+            outcome = "published at once"
+        else:
+            outcome = "as the pending version, for a publisher to publish"
+        audit = (
+            f"Restored the version of {when(revision.created_at)} (revision {revision.pk}, "
+            f"{revision.author()}), {outcome}."
+            + (f" Changed: {', '.join(contents.LABELS[name].lower() for name in changed)}." if changed else "")
+            + (f"\n{note.strip()}" if note.strip() else "")
+        )
+        with transaction.atomic():
+            entry = self.write(article, by, note=audit, expected_version=expected_version)
+            editorial.restore(article, revision, by=by, message=note.strip(), publish=publish)
+            return entry
+
+    @staticmethod
+    def _revision(article, revision):
+        """``revision`` as a ``Revision`` of ``article`` (an id is looked up), or None."""
+        if revision is None or isinstance(revision, Revision):
+            return revision
+        return Revision.objects.filter(pk=revision, article=article).first()

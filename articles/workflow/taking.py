@@ -36,8 +36,12 @@ def may(user, step_name, article=None):
 
 
 def available_steps(article, user):
-    """The steps ``user`` may take on ``article`` now, in workflow order (for buttons)."""
-    return [step for step in STEPS.values() if step.refusal(user, article) is None]
+    """The steps ``user`` may take on ``article`` now, in workflow order (for the change form's buttons).
+
+    A step without a button (``Step.button``) is left out: it is opened from
+    the page where its choice is made.
+    """
+    return [step for step in STEPS.values() if step.button and step.refusal(user, article) is None]
 
 
 @dataclass
