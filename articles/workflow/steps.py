@@ -393,7 +393,7 @@ class SendBackChanges(Step):
     """
 
     name, label, verb = "send_back_changes", "Send changes back", "send back changes of"
-    permission = "articles.send_back_article"
+    permission = "articles.publish_article"  # publishers review changes; editors make them
     sources = NOT_KILLED
     note_required = True
     note_help = "Tell the editor what to change; it is shown on the article's page in the admin."

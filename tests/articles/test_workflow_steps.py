@@ -196,8 +196,19 @@ RULES = {
 }
 
 
+# Steps on a live article's pending version and on old revisions; their own tests
+# (tests/articles/test_admin_editorial.py, tests/revisions/test_history.py) cover their rules.
+VERSION_STEPS = ["publish_changes", "send_back_changes", "restore"]
+
+
 def test_the_registry_holds_every_step_in_workflow_order():
-    assert list(workflow.STEPS) == list(RULES)
+    assert list(workflow.STEPS) == [*list(RULES)[:-1], *VERSION_STEPS[:2], "kill", VERSION_STEPS[2]]
+
+
+def test_only_publishers_review_pending_changes(editor, publisher):
+    for name in VERSION_STEPS[:2]:
+        assert workflow.may(publisher, name)
+        assert not workflow.may(editor, name)
 
 
 @pytest.mark.parametrize("name", list(RULES))
