@@ -66,7 +66,9 @@ def normalise(content):
 
 
 def _text(value):
-    return "" if value is None else str(value)
+    """Text with LF line endings: a browser posts a textarea with CRLF, files have LF, and an
+    editor's save must not differ from the source by its line endings alone."""
+    return "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def sorted_topics(names):

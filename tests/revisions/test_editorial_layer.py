@@ -183,3 +183,16 @@ def test_editors_topics_and_captions_survive_a_reimport(imported):
     assert sorted(article.topics.names()) == ["Elections"]
     assert article.source_values["topics"] == ["Budget", "Politics"]
     assert article.source_changed == ["topics"]
+
+
+def test_a_save_from_a_browser_textarea_differs_from_the_source_by_nothing_but_its_edit(imported):
+    article, reimport = imported
+    content = editorial.editable_content(article)
+    content["body"] = content["body"].replace("\n", "\r\n")  # how a browser posts a textarea
+    content["title"] = "Editor headline"
+    saved = editorial.save_content(article, content, publish=True)
+    assert saved.changed == ["title"]
+    article.refresh_from_db()
+    assert article.edited_fields == ["title"]
+    # The body still follows the source.
+    assert reimport(body="Outlet's second body.").body == "Outlet's second body."
