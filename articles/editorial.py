@@ -188,14 +188,6 @@ def record_correction(article, *, by=None, note=""):
     )
 
 
-def mark_live(article):
-    """Note that the article's current content is what readers see (it was just published)."""
-    latest = Revision.objects.filter(article=article).order_by("-created_at", "-id").first()
-    if latest is not None and not latest.was_live:
-        latest.was_live = True
-        latest.save(update_fields=["was_live"])
-
-
 # --- writing the live content --------------------------------------------------------------
 
 
