@@ -50,8 +50,10 @@ import: venv .env migrate
 ## make run: set everything up and serve the site on http://127.0.0.1:8000/
 run: import
 	@echo
+	@$(BIN)/python manage.py demo_accounts || true
+	@echo
 	@echo "Site:  http://$(HOST):$(PORT)/"
-	@echo "Admin: http://$(HOST):$(PORT)/admin/  (create a login with: $(BIN)/python manage.py createsuperuser)"
+	@echo "Admin: http://$(HOST):$(PORT)/admin/  (sign in as a demo account above, or: $(BIN)/python manage.py createsuperuser)"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
