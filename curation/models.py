@@ -66,8 +66,13 @@ class Pin(models.Model):
 
     def clean(self):
         _check_window(self)
-        if self.article_id and self.topic_id is None and self.pk is None:
-            if Pin.objects.filter(topic__isnull=True, article_id=self.article_id).exists():
+        article = self.article if self.article_id else None
+        if article is not None and article.status != article.Status.PUBLISHED:
+            raise ValidationError({"article": "Only a published article can be pinned."})
+        if article is not None and self.topic_id and not article.topics.filter(pk=self.topic_id).exists():
+            raise ValidationError({"topic": "The article is not on this topic."})
+        if self.article_id and self.topic_id is None:
+            if Pin.objects.filter(topic__isnull=True, article_id=self.article_id).exclude(pk=self.pk).exists():
                 raise ValidationError({"article": "This article is already pinned on the front page."})
 
     def is_current(self, now):
