@@ -4,7 +4,9 @@ Every add, change and delete here is in the admin's history (``LogEntry``),
 as the screen's own reorders, end times and unpins are.
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -53,6 +55,8 @@ class BannerAdmin(admin.ModelAdmin):
     list_filter = ["level"]
     search_fields = ["text"]
     fields = ["text", "link", "level", "starts_at", "ends_at"]
+    # A link typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         if not change:
