@@ -10,7 +10,8 @@ simply never looked up again and age out.
 
 Scheduled go-live, embargo and expiry happen with no write at all, so the
 version is given a lifetime that ends at the next scheduled change among
-published articles (and at most ``PUBLIC_CACHE_SECONDS``). When it lapses the
+published articles, or among what other apps register (curation's pins and
+banners: ``register_next_change``), and at most ``PUBLIC_CACHE_SECONDS``. When it lapses the
 next request mints a new token: a scheduled article appears, and an expiring
 one disappears, on the second, without shortening every page's life to cope
 with a rare event. Finding that next change costs one query per new token.
@@ -100,8 +101,23 @@ def _drop_version():
         logger.exception("Could not invalidate the public page cache")
 
 
+# Other apps whose content starts or ends on its own (curation's pins and
+# banners) add a function here: () -> the next such moment, or None.
+_next_change_providers = []
+
+
+def register_next_change(provider):
+    """Make the content version also end at ``provider()``'s moment; called from an AppConfig.ready()."""
+    if provider not in _next_change_providers:
+        _next_change_providers.append(provider)
+
+
 def next_scheduled_change():
-    """When the set of live articles next changes on its own (go-live, embargo, expiry)."""
+    """When what the public pages show next changes on its own.
+
+    The articles' go-live, embargo and expiry, and whatever the registered
+    providers answer (one query each).
+    """
     from .models import Article
 
     now = Now()
@@ -111,6 +127,7 @@ def next_scheduled_change():
         expire=Min("expire_at", filter=Q(expire_at__gt=now)),
     )
     moments = [moment for moment in found.values() if moment is not None]
+    moments += [moment for provider in _next_change_providers if (moment := provider()) is not None]
     return min(moments) if moments else None
 
 

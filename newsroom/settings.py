@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "stories",
+    # The desk's front page: pinned lead and top stories, breaking-news banners (curation/).
+    "curation",
     # Every content state of an article, compared and restored (revisions/).
     "revisions",
     # Project-wide management commands (migrate with a clear missing-database message).
@@ -418,3 +420,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# How many pinned top stories the front page and each topic page show below
+# their lead (curation/).
+CURATION_TOP_STORIES = env.int("CURATION_TOP_STORIES", default=5)

@@ -27,6 +27,8 @@ urlpatterns = [
     # Second factor, enrolment, sessions: before the admin, which would claim the path.
     path("admin/security/webauthn/", include("staff.webauthn")),
     path("admin/security/", include("staff.urls")),
+    # The front page's and topic pages' curation screen (curation/), before the admin too.
+    path("admin/curation/", include("curation.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", public_page(max_age=86400)(views.robots_txt), name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,11 +1,13 @@
-"""The front page: the lead story, then the latest live articles."""
+"""The front page: the lead story, the desk's top stories, then the latest live articles."""
 
+from django.db.models import Q
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
 from articles.pagination import CursorPage, cursor_for
 from articles.presenting import stories
 from articles.queries import lead_images, listed_articles
+from curation.pages import front_page_pin_articles, front_page_pins
 from newsroom.prepared import PreparedQuerySet
 from stories.models import one_per_story, with_story
 
@@ -44,35 +46,54 @@ def choose_lead(candidates):
 # The busiest query of the site, compiled once per process (newsroom.prepared).
 # Each candidate comes with its story, so one event shows once (see stories.models).
 _front_page_candidates = PreparedQuerySet(lambda: with_story(listed_articles())[:LEAD_CANDIDATES])
-# Their pictures, found by the same cut of the live articles rather than a list
-# of ids, so that this query too is compiled only once.
+# Their pictures and the desk's pinned articles', found by the same cut of the
+# live articles and the pins rather than a list of ids, so that this query too
+# is compiled only once.
 _front_page_lead_images = PreparedQuerySet(
-    lambda: lead_images().filter(article__in=listed_articles().values("pk")[:LEAD_CANDIDATES])
+    lambda: lead_images().filter(
+        Q(article__in=listed_articles().values("pk")[:LEAD_CANDIDATES])
+        | Q(article__in=front_page_pin_articles())
+    )
 )
 
 
 class FrontPageView(PublicSiteMixin, ListView):
-    """The lead story, then the latest live articles.
+    """The lead story, the desk's top stories, then the latest live articles.
+
+    The desk's first live pin is the lead, the next ones are the top stories
+    (``curation``); without a pin the formula chooses the lead (``choose_lead``).
+    The list never repeats what is shown above it, on any page.
 
     The first page is cut from the lead's candidates themselves, so the
-    busiest page of the site costs two queries: the newest articles and their
-    pictures. Older pages add the list itself.
+    busiest page of the site costs three queries: the newest articles, the
+    pinned ones, and the pictures of both. Older pages add the list itself.
     """
 
     template_name = "articles/front_page.html"
     heading = "Latest news"
 
     @cached_property
+    def pinned(self):
+        return front_page_pins()
+
+    @cached_property
     def candidates(self):
         candidates = _front_page_candidates()
         images = {image.article_id: image for image in _front_page_lead_images()}
-        for article in candidates:
+        for article in [*candidates, *self.pinned]:
             article.lead_images = [images[article.pk]] if article.pk in images else []
         return candidates
 
     @cached_property
     def lead(self):
+        if self.pinned:
+            return self.pinned[0]
         return choose_lead(self.candidates)
+
+    @cached_property
+    def shown_above(self):
+        """Ids of the lead and the pinned top stories: the list leaves them out."""
+        return {article.pk for article in [*self.pinned, *([self.lead] if self.lead else [])]}
 
     @cached_property
     def first_page(self):
@@ -83,12 +104,12 @@ class FrontPageView(PublicSiteMixin, ListView):
             # Cut from the candidates (paginate_queryset): no queryset to build.
             return self.candidates
         articles = with_story(listed_articles())
-        return articles.exclude(pk=self.lead.pk) if self.lead else articles
+        return articles.exclude(pk__in=self.shown_above) if self.shown_above else articles
 
     def paginate_queryset(self, queryset, page_size):
         if not self.first_page:
             return super().paginate_queryset(queryset, page_size)
-        rest = [article for article in self.candidates if article is not self.lead]
+        rest = [article for article in self.candidates if article.pk not in self.shown_above]
         page = CursorPage(
             rest[:page_size],
             next_query=f"before={cursor_for(rest[page_size - 1])}" if len(rest) > page_size else "",
@@ -96,14 +117,20 @@ class FrontPageView(PublicSiteMixin, ListView):
         return None, page, page.object_list, page.has_other_pages()
 
     def stories_for(self, articles):
-        # The lead opens the front page only; older pages are plain lists.
+        # The lead and top stories open the front page only; older pages are plain lists.
         if not self.lead or not self.first_page:
             return stories(one_per_story(articles))
-        # One query for the pictures of the lead and the list together.
-        self.lead_story, *rest = stories(one_per_story([self.lead, *articles]))
-        return rest
+        # One story shows once, whether above or in the list; the lead and the
+        # top stories come first, so they are the ones kept.
+        kept = one_per_story([self.lead, *self.pinned[1:], *articles])
+        above = sum(1 for article in kept if article.pk in self.shown_above)
+        # One query for the pictures of the lead, the top stories and the list together.
+        items = stories(kept)
+        self.lead_story, self.top_stories = items[0], items[1:above]
+        return items[above:]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["lead"] = getattr(self, "lead_story", None)
+        context["top_stories"] = getattr(self, "top_stories", [])
         return context

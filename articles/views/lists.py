@@ -5,7 +5,8 @@ from django.views.generic import ListView
 
 from articles.collation import Alphabetical
 from articles.models import Topic
-from articles.presenting import feed_links
+from articles.presenting import feed_links, stories
+from curation.pages import topic_page_pins
 
 from .base import INDEX_PAGE_SIZE, PublicSiteMixin
 
@@ -16,15 +17,31 @@ class TopicView(PublicSiteMixin, ListView):
     def get_queryset(self):
         # A topic only unpublished articles carry is not there yet for readers.
         self.topic = get_object_or_404(Topic.objects.live(), slug=self.kwargs["slug"])
-        return super().get_queryset().tagged(self.topic)
+        # The desk's pins for this page (curation): its lead and top stories,
+        # which the list leaves out on every page.
+        self.pinned = topic_page_pins(self.topic)
+        articles = super().get_queryset().tagged(self.topic)
+        return articles.exclude(pk__in=[article.pk for article in self.pinned]) if self.pinned else articles
+
+    def stories_for(self, articles):
+        first_page = not (self.request.GET.get("before") or self.request.GET.get("after"))
+        if not (self.pinned and first_page):
+            return stories(articles)
+        # One query for the pictures of the pinned articles and the list together.
+        items = stories([*self.pinned, *articles])
+        self.lead_story, self.top_stories = items[0], items[1:len(self.pinned)]
+        return items[len(self.pinned):]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             heading=self.topic.name,
             kind="Topic",
             feeds=feed_links("articles:topic-rss", "articles:topic-atom", slug=self.topic.slug),
             **kwargs,
         )
+        context["lead"] = getattr(self, "lead_story", None)
+        context["top_stories"] = getattr(self, "top_stories", [])
+        return context
 
 
 class TopicIndexView(PublicSiteMixin, ListView):

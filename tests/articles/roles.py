@@ -37,9 +37,11 @@ def _group(name):
     if created:
         migration = importlib.import_module("articles.migrations.0003_editorial_groups")
         security = importlib.import_module("staff.migrations.0002_publishers_clear_lockouts")
+        curation = importlib.import_module("curation.migrations.0002_curation_groups")
         wanted = {
-            migration.EDITORS: migration.EDITOR_PERMISSIONS,
-            migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS,
+            migration.EDITORS: migration.EDITOR_PERMISSIONS + curation.EDITOR_PERMISSIONS,
+            migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS
+            + curation.PUBLISHER_PERMISSIONS,
         }[name]
         for app_label, codename in wanted:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -1,8 +1,10 @@
 """Every public page runs a fixed, small number of queries, however much an article carries.
 
 Counts are taken with the site's content version already minted: minting one
-costs a single query (the next scheduled go-live or expiry) once per content
-change, shared by every page, and is pinned on its own below.
+costs two queries (the next scheduled go-live or expiry, the next start or end
+of a pin or banner) once per content change, shared by every page, and is
+pinned on its own below. The breaking-news banners are likewise read once per
+content version (``curation.banners``) and warmed with it.
 """
 
 import re
@@ -14,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.caching import content_version, invalidate_public_pages
 from articles.models import Article
 from articles.views.base import PAGE_SIZE
+from curation.banners import banners_for_pages
 
 from .pages import add_corrections, add_images, add_related
 
@@ -41,6 +44,7 @@ def site(make_article, make_provider):
                 add_related(article, 1, target=target, start=position)
         make_article(status=Article.Status.DRAFT, topics=topics, provider=provider)
         content_version()
+        banners_for_pages()
         return articles[0]
 
     return build
@@ -55,10 +59,10 @@ def test_article_page_queries(client, site, django_assert_num_queries, n):
 
 
 PAGES = {
-    # The newest articles (lead candidates and first page at once), their pictures.
-    "/": 2,
-    # The topic, its size (small topics are listed by key), the list, its pictures.
-    "/topics/topic-0/": 4,
+    # The newest articles (lead candidates and first page at once), the desk's pins, their pictures.
+    "/": 3,
+    # The topic, its size (small topics are listed by key), its pins, the list, its pictures.
+    "/topics/topic-0/": 5,
     # A count and a page of topics.
     "/topics/": 2,
     # The provider with its chart and quality, its top topics, the list, its pictures.
@@ -100,10 +104,10 @@ def test_a_cached_page_runs_no_query(client, site, django_assert_num_queries):
         assert client.get(url).status_code == 200
 
 
-def test_minting_a_content_version_costs_one_query(site, django_assert_num_queries):
+def test_minting_a_content_version_costs_two_queries(site, django_assert_num_queries):
     site(0)
     invalidate_public_pages()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         content_version()
     with django_assert_num_queries(0):
         content_version()
@@ -115,9 +119,10 @@ def test_older_front_pages_stay_within_the_limit(client, site, django_assert_num
     for _ in range(PAGE_SIZE + 5):
         make_article()
     content_version()
+    banners_for_pages()
     older = re.search(r'rel="next" href="\?(before=[0-9-]+)"', client.get("/").content.decode()).group(1)
-    # Lead candidates and their pictures, the page, its pictures.
-    with django_assert_num_queries(4):
+    # The pins, lead candidates and their pictures (no pinned lead), the page, its pictures.
+    with django_assert_num_queries(5):
         assert client.get(f"/?{older}").status_code == 200
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.caching import content_version
 from articles.images import caching
 from articles.models import Article
+from curation.banners import banners_for_pages
 
 from .conftest import picture_bytes
 
@@ -34,6 +35,7 @@ def test_the_article_page_serves_our_renditions_without_extra_queries(
     lead = cached(article, position=0)
     cached(article, position=1, title="Second")
     content_version()  # minted once per content change, shared by every page
+    banners_for_pages()  # read once per content version, shared by every page
 
     # The same five queries as without pictures (tests/articles/test_views_queries.py).
     with django_assert_num_queries(5):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.caching import content_version
 from articles.models import Article
+from curation.banners import banners_for_pages
 from providers import health
 from providers.models import Provider
 
@@ -36,6 +37,7 @@ def outlet(make_provider, make_article):
     make_article(provider=provider, published_at=now - timedelta(days=40), quality=10)
     make_article(provider=provider, published_at=now, status=Article.Status.DRAFT, quality=0, topics=["Secret"])
     content_version()
+    banners_for_pages()
     return provider
 
 

@@ -397,9 +397,10 @@ def test_a_filtered_listing_runs_a_fixed_number_of_queries(client, make_article,
     for n in range(25):
         make_article(title=f"Wire {n}", provider=wire, topics=["Space"])
 
-    # Topic and source menus (built once per content version), the provider filter's lookup
-    # among live sources, the page of articles, their pictures.
-    with django_assert_num_queries(6):
+    # The content version (the next scheduled change, the next pin or banner change), the
+    # breaking-news banners, topic and source menus (all once per content version), the
+    # provider filter's lookup among live sources, the page of articles, their pictures.
+    with django_assert_num_queries(8):
         response = client.get(URL, {"provider": "wire"})
 
     assert len(headlines(response)) == 20
