@@ -1,7 +1,10 @@
 """What the desk's pins make of a page: its lead, its top stories, and what the formula may not repeat.
 
-One query per page (compiled once per process, ``newsroom.prepared``): the
-live articles pinned there, with their pin's position and times. The database
+One query per page and content version (compiled once per process,
+``newsroom.prepared``; kept per content version, ``articles.caching.per_version``,
+which any article, pin or banner change renews and whose lifetime ends at the
+next pin's start or end): the live articles pinned there, with their pin's
+position and times. The database
 drops pins that have ended by its clock (so ended pins never pile up in the
 answer); the exact window is then checked here with the application's clock,
 the same clock the page cache's lifetime is computed with
@@ -13,6 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from articles.caching import per_version
 from articles.queries import listed_articles
 from newsroom.prepared import PreparedQuerySet
 from stories.models import with_story
@@ -65,9 +69,9 @@ def current(pinned, now=None):
 
 def front_page_pins():
     """The front page's current pins (articles), lead first."""
-    return current(_front_page())
+    return current(per_version("pins:front", lambda: list(_front_page())))
 
 
 def topic_page_pins(topic):
     """``topic``'s page's current pins (articles), lead first."""
-    return current(_topic_page(topic.pk))
+    return current(per_version(f"pins:topic:{topic.pk}", lambda: list(_topic_page(topic.pk))))
