@@ -48,6 +48,9 @@ class WritingAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if is_preview(request):
+            # First: a ModelForm subclass builds its model fields afresh, widgets included.
+            form = type(form.__name__, (PreviewOnlyForm, form), {})
         preview_url = reverse(f"{self.admin_site.name}:{self._preview_url_name()}")
         for name, rows in self.markdown_fields.items():
             field = form.base_fields.get(name)
@@ -57,8 +60,6 @@ class WritingAdminMixin:
             field = form.base_fields[name] = copy.deepcopy(field)
             attrs = {**field.widget.attrs, "rows": rows}
             field.widget = MarkdownEditor(attrs, preview_url=preview_url, pictures=name == "body")
-        if is_preview(request):
-            form = type(form.__name__, (PreviewOnlyForm, form), {})
         return form
 
     def render_change_form(self, request, context, *args, **kwargs):
