@@ -47,6 +47,11 @@ def test_the_preview_follows_the_typing_and_the_toolbar_and_chooser_edit_the_tex
     page.keyboard.type("\n\nHow it works")
     toolbar.get_by_role("button", name="Heading").click()
     expect(preview.locator("h2")).to_have_text("How it works")
+    toolbar.get_by_role("button", name="Heading").click()  # a second press takes it off
+    expect(body).to_have_value("**Mirrors boil seawater**\n\nHow it works")
+    toolbar.get_by_role("button", name="Heading").focus()
+    page.keyboard.press("Enter")  # the keyboard works the toolbar too
+    expect(body).to_have_value("**Mirrors boil seawater**\n\n## How it works")
 
     # A picture chosen in the (stand-in) chooser lands at the cursor, after a message of
     # another kind was ignored.

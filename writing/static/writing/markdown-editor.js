@@ -44,8 +44,9 @@
         replaceSelection(textarea, before + inner + after, before.length, before.length + inner.length);
     }
 
-    // The whole lines the selection touches, each prefixed by prefix(lineNumber).
-    function prefixLines(textarea, prefix) {
+    // The whole lines the selection touches, each prefixed by prefix(lineNumber); or, when every
+    // one of them already starts with such a prefix (`marker`), with it taken off again.
+    function prefixLines(textarea, prefix, marker) {
         const value = textarea.value;
         const start = value.lastIndexOf('\n', textarea.selectionStart - 1) + 1;
         let end = value.indexOf('\n', Math.max(textarea.selectionEnd - 1, start));
@@ -54,7 +55,10 @@
         }
         textarea.setSelectionRange(start, end);
         const lines = value.slice(start, end).split('\n');
-        const text = lines.map(function (line, n) { return prefix(n) + line; }).join('\n');
+        const marked = lines.every(function (line) { return marker.test(line); });
+        const text = lines.map(function (line, n) {
+            return marked ? line.replace(marker, '') : prefix(n) + line;
+        }).join('\n');
         replaceSelection(textarea, text, 0, text.length);
     }
 
@@ -81,13 +85,13 @@
     }
 
     const ACTIONS = {
-        heading: function (t) { prefixLines(t, function () { return '## '; }); },
+        heading: function (t) { prefixLines(t, function () { return '## '; }, /^#{1,6} /); },
         bold: function (t) { wrap(t, '**', '**', 'bold text'); },
         italic: function (t) { wrap(t, '_', '_', 'italic text'); },
         link: link,
-        quote: function (t) { prefixLines(t, function () { return '> '; }); },
-        bullets: function (t) { prefixLines(t, function () { return '- '; }); },
-        numbers: function (t) { prefixLines(t, function (n) { return (n + 1) + '. '; }); },
+        quote: function (t) { prefixLines(t, function () { return '> '; }, /^> ?/); },
+        bullets: function (t) { prefixLines(t, function () { return '- '; }, /^[-*+] /); },
+        numbers: function (t) { prefixLines(t, function (n) { return (n + 1) + '. '; }, /^\d+[.)] /); },
     };
 
     // --- the preview ---------------------------------------------------------------------------
