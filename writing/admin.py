@@ -54,7 +54,7 @@ class WritingAdminMixin:
         preview_url = reverse(f"{self.admin_site.name}:{self._preview_url_name()}")
         for name, rows in self.markdown_fields.items():
             field = form.base_fields.get(name)
-            if field is None or isinstance(field.widget, MarkdownEditor):
+            if field is None:
                 continue
             # A copy: a field declared on the form class is shared with every other use of it.
             field = form.base_fields[name] = copy.deepcopy(field)

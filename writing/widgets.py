@@ -54,7 +54,7 @@ class MarkdownEditor(forms.Textarea):
     def __init__(self, attrs=None, preview_url="", pictures=True):
         attrs = {"rows": 20, "cols": 80, **(attrs or {})}
         # Not the admin's fixed-width vLargeTextField: the editor sizes its own panes.
-        classes = [c for c in attrs.get("class", "").split() if c != "vLargeTextField"]
+        classes = [c for c in attrs.get("class", "").split() if c not in ("vLargeTextField", "nr-writer-input")]
         attrs["class"] = " ".join([*classes, "nr-writer-input"])
         super().__init__(attrs)
         self.preview_url = preview_url

@@ -162,3 +162,27 @@ def test_the_editor_script_and_styles_are_served(client):
     for path in ("/static/writing/markdown-editor.js", "/static/writing/markdown-editor.css"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_the_editor_applies_to_a_body_the_form_declares_itself(rf, make_article):
+    """Another part may declare the body field on the form (house articles): the editor still applies."""
+    from django import forms
+    from django.contrib import admin
+
+    from articles.admin import ArticleAdmin
+    from articles.forms import ArticleAdminForm
+
+    class DeclaringForm(ArticleAdminForm):
+        body = forms.CharField(required=False, widget=forms.Textarea(attrs={"class": "vLargeTextField"}))
+
+    class DeclaringAdmin(ArticleAdmin):
+        form = DeclaringForm
+
+    request = rf.get("/")
+    request.user = make_user("superuser")
+    form = DeclaringAdmin(Article, admin.site).get_form(request, make_article(), change=True)
+
+    widget = form.base_fields["body"].widget
+    assert isinstance(widget, MarkdownEditor) and widget.preview_url == PREVIEW_URL
+    assert widget.attrs["class"] == "nr-writer-input"
+    assert not isinstance(DeclaringForm.base_fields["body"].widget, MarkdownEditor)  # the class is untouched
