@@ -34,6 +34,7 @@ from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
 from revisions import content as contents
 from search.admin import FullTextSearchMixin
+from writing.admin import WritingAdminMixin
 
 from . import caching, dates, editorial, history, sharing, workflow
 from .forms import CONTENT_COLUMNS, ArticleAdminForm, ImportUploadForm, ShareLinkForm
@@ -440,7 +441,7 @@ class RelatedInline(ImportedReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "curation",
     # Every content state of an article, compared and restored (revisions/).
     "revisions",
+    # The admin's Markdown editor: toolbar, live preview, word count (writing/).
+    "writing",
     # Project-wide management commands (migrate with a clear missing-database message).
     "newsroom",
     # Staff accounts: two factors, lockout in the database, sessions, audit (staff/).
