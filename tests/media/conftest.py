@@ -6,7 +6,11 @@ import pytest
 from PIL import Image as PILImage
 
 from tests.articles.roles import make_user
-from tests.images.conftest import media, picture_bytes, png_header_only  # noqa: F401 - fixtures and helpers
+from tests.images.conftest import (  # noqa: F401 - fixtures and helpers
+    media,
+    picture_bytes,
+    png_header_only,
+)
 
 RED = (220, 20, 20)
 WHITE = (255, 255, 255)

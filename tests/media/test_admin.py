@@ -103,8 +103,8 @@ def test_the_change_page_has_the_focal_picker_and_lists_where_the_picture_is_use
 ):
     picture = make_picture()
     live = make_article(title="Storm hits the coast")
-    draft = make_article(title="Draft about bridges", status=Article.Status.DRAFT,
-                         body=f"Text\n\n![x]({picture.url})")
+    make_article(title="Draft about bridges", status=Article.Status.DRAFT,
+                 body=f"Text\n\n![x]({picture.url})")
     Image.objects.create(article=live, url="https://testserver/x.jpg", picture=picture)
 
     page = superuser_client.get(reverse("admin:media_picture_change", args=[picture.pk])).content.decode()
