@@ -195,3 +195,23 @@ def test_editors_may_not_delete_pictures(editor_client, make_picture):
 
     assert response.status_code == 403
     assert Picture.objects.filter(pk=picture.pk).exists()
+
+
+def test_several_pictures_upload_at_once_and_a_refused_one_stores_none(editor_client, media):
+    url = reverse("admin:media_picture_upload_many")
+    good = [upload(picture_bytes(600, 400), f"street-{n}.jpg") for n in (1, 2)]
+
+    refused = editor_client.post(url, {
+        "files": [*good, upload(b"MZ\x90\x00 not a picture", "setup.jpg")], "alt_text": "Street scene",
+    })
+
+    assert "setup.jpg: This file is not an image" in refused.content.decode()
+    assert not Picture.objects.exists() and stored_files(media) == []
+
+    good = [upload(picture_bytes(600, 400), f"street-{n}.jpg") for n in (1, 2)]
+    response = editor_client.post(url, {"files": good, "alt_text": "Street scene", "credit": "Desk"})
+
+    assert response.status_code == 302
+    assert sorted(Picture.objects.values_list("title", "alt_text", "credit")) == [
+        ("street-1", "Street scene", "Desk"), ("street-2", "Street scene", "Desk"),
+    ]
