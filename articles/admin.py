@@ -408,9 +408,12 @@ class ImageInline(ImportedReadOnlyInline, admin.StackedInline):
     extra = 0
     ordering = ["position"]
     fieldsets = [(None, {"fields": [
-        "preview", ("position", "width", "height", "is_cached"), ("url", "upload"), "title", "attribution",
+        "preview", ("position", "width", "height", "is_cached"), "picture", ("url", "upload"), "title",
+        "attribution",
     ]})]
     readonly_fields = ["preview"]
+    # The library's own search and thumbnails open in a popup; the id can be typed without JavaScript.
+    raw_id_fields = ["picture"]
 
     @admin.display(description="preview")
     def preview(self, image):

@@ -222,6 +222,7 @@ def _write_images(article, entries):
             is_cached=old.is_cached if old else False, extra=old.extra if old else {},
             file=old.file if old else None, renditions=old.renditions if old else None,
             cached_at=old.cached_at if old else None,
+            picture_id=old.picture_id if old else None, alt=old.alt if old else None,
         ))
     Image.objects.bulk_create(rows)
 

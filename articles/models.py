@@ -359,6 +359,15 @@ class Image(models.Model):
     next_attempt_at = models.DateTimeField(
         blank=True, null=True, help_text="A failed fetch is retried after this time."
     )
+    # A picture from the media library (media/): the row carries a copy of its
+    # files and alt text (media.library.image_fields), kept in step when the
+    # picture is edited, so public pages never join the library. A picture in
+    # use cannot be deleted from under an article.
+    picture = models.ForeignKey(
+        "media.Picture", on_delete=models.PROTECT, null=True, blank=True, related_name="images",
+        help_text="A picture from the media library; its file, alt text and crops are used.",
+    )
+    alt = models.TextField("alt text", blank=True, null=True)
 
     class Meta:
         # By the column, not the relation: ordering by "article" would join the

@@ -75,7 +75,7 @@ def stories(articles):
                 published_iso=published.replace(microsecond=0).isoformat(),
                 published_text=f"{published.day} {published:%b %Y, %H:%M} {published.tzname()}",
                 image={
-                    "src": src, "alt": image.title or article.title,
+                    "src": src, "alt": image.alt or image.title or article.title,
                     "width": image.width, "height": image.height,
                     "renditions": image.renditions,
                 } if src else None,
@@ -150,6 +150,7 @@ def _shown_children(article, children):
             article_id=article.pk, position=position, url=entry["url"], title=entry["title"] or None,
             attribution=entry["attribution"] or None, width=old.width if old else entry["width"],
             height=old.height if old else entry["height"], renditions=old.renditions if old else None,
+            alt=old.alt if old else None,
         ))
     known = {topic.key: topic for topic in Topic.objects.filter(
         key__in=[Topic.key_for(name) for name in content["topics"]]

@@ -32,7 +32,7 @@ def lead_images():
     """Articles' first images only, with what a list thumbnail shows."""
     return (
         Image.objects.filter(position=0)
-        .only("article_id", "url", "width", "height", "title", "renditions")
+        .only("article_id", "url", "width", "height", "title", "alt", "renditions")
         .order_by()
     )
 

@@ -7,6 +7,7 @@ autoescaping). Nothing here touches the database.
 
 import hashlib
 import json
+import re
 import sys
 import threading
 from collections import OrderedDict
@@ -62,10 +63,42 @@ def web_url(value):
     return iri_to_uri(value)
 
 
+# A media library picture's file on this site's own storage (media/library.py
+# names them library/<2 hex>/<32 hex>/<name>): the one relative URL a body may use.
+_LIBRARY_FILE = re.compile(r"library/[0-9a-f]{2}/[0-9a-f]{32}/[A-Za-z0-9][A-Za-z0-9._-]{0,80}")
+
+
+def library_url(value):
+    """``value`` when it is the site-relative URL of a library picture's file, else ``""``.
+
+    Only a path under the site's own media URL that names a library file
+    qualifies: no scheme, host, query, ``..`` or anything else to smuggle.
+    """
+    prefix = _media_prefix()
+    if not value or not prefix or not value.startswith(prefix):
+        return ""
+    return value if _LIBRARY_FILE.fullmatch(value[len(prefix):]) else ""
+
+
+def _media_prefix():
+    """The site's media path (``/media/``) when the storage serves from this site, else ``""``."""
+    from django.core.files.storage import default_storage
+
+    try:
+        prefix = default_storage.url("")
+    except Exception:  # noqa: BLE001 - a storage without local URLs has no relative ones
+        return ""
+    return prefix if prefix.startswith("/") and not prefix.startswith("//") else ""
+
+
+def _body_image_url(value):
+    return web_url(value) or library_url(value.strip())
+
+
 def _body_url_filter(tag, attribute, value):
-    """Images in a body may only load over http(s); links may also be mailto."""
+    """Images in a body may only load over http(s) or from our library; links may also be mailto."""
     if attribute == "src":
-        return web_url(value) or None
+        return _body_image_url(value) or None
     if attribute == "href":
         return _allowed_href(value) or None
     return value
@@ -121,7 +154,7 @@ def _inline(children):
                 continue
             token.attrSet("href", href)
         elif token.type == "image":
-            src = web_url(token.attrGet("src") or "")
+            src = _body_image_url(token.attrGet("src") or "")
             if not src:
                 token.type, token.content, token.children = "text", token.content, None
             else:
@@ -160,8 +193,9 @@ _cleaner = nh3.Cleaner(
     tags=BODY_TAGS,
     attributes=BODY_ATTRIBUTES,
     url_schemes=set(BODY_LINK_SCHEMES),
-    # A relative link in an upstream body would point into our own site.
-    url_relative="deny",
+    # A relative link in an upstream body would point into our own site: the
+    # attribute filter drops every relative URL except a library picture's src.
+    url_relative="pass_through",
     attribute_filter=_body_url_filter,
     link_rel="nofollow noopener noreferrer",
     set_tag_attribute_values={"img": {"loading": "lazy"}},
@@ -243,7 +277,10 @@ def render_markdown(source):
     if not source:
         return mark_safe("")
     limit = settings.MARKDOWN_MAX_CHARS
-    key = (hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).digest(), limit)
+    key = (
+        hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).digest(), limit,
+        _media_prefix(),
+    )
     html = _memo.get(key)
     if html is None:
         html = _render(source, limit)

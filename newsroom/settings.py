@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "revisions",
     # The admin's Markdown editor: toolbar, live preview, word count (writing/).
     "writing",
+    # The media library: pictures uploaded once, reused by any article (media/).
+    "media",
     # Project-wide management commands (migrate with a clear missing-database message).
     "newsroom",
     # Staff accounts: two factors, lockout in the database, sessions, audit (staff/).
@@ -235,6 +237,33 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Where cached images and the media library's pictures are written (Django's
+# default storage): the local MEDIA_ROOT unless MEDIA_STORAGE=s3, which selects
+# an S3-compatible bucket through django-storages (credentials from boto3's own
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not _bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # Any S3-compatible service (MinIO, R2, Scaleway...); unset: AWS itself.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # A CDN or public bucket host that serves the files (pages link to it).
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            # Pictures are public: plain URLs, no expiring signatures in cached pages.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "location": env.str("AWS_LOCATION", default=""),
+            # Our file names are derived from their content: an upload never replaces another.
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}.")
 # cache_images refuses image URLs that resolve to loopback, private or
 # link-local addresses (server-side request forgery); only tests and closed
 # networks turn this on.

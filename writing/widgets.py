@@ -31,9 +31,9 @@ TOOLS = [
 
 
 def picture_chooser_url():
-    """The media library's picture chooser, or ``""`` while no app provides one."""
+    """The media library's picture chooser as a popup, or ``""`` while no app provides one."""
     try:
-        return reverse(PICTURE_CHOOSER)
+        return reverse(PICTURE_CHOOSER) + "?_popup=1"
     except NoReverseMatch:
         return ""
 

@@ -36,7 +36,7 @@ class ImageUploadForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["position", "url", "width", "height", "is_cached", "title", "attribution"]
+        fields = ["position", "picture", "url", "width", "height", "is_cached", "title", "attribution"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,13 +62,28 @@ class ImageUploadForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("url") and not cleaned.get("upload") and not self.errors:
-            raise ValidationError("Give an image URL or upload a file.", code="no_image")
+        if (
+            not cleaned.get("url") and not cleaned.get("upload") and not cleaned.get("picture")
+            and not self.errors
+        ):
+            raise ValidationError(
+                "Give an image URL, upload a file or choose a library picture.", code="no_image"
+            )
         return cleaned
 
     def save(self, commit=True):
         image = super().save(commit=False)
-        if self._picture_bytes is not None:
+        picture = self.cleaned_data.get("picture")
+        if picture is not None and ("picture" in self.changed_data or not image.file):
+            # The library picture's files, alt text, and (unless typed here) caption and credit.
+            from media.library import image_fields
+
+            for name, value in image_fields(picture).items():
+                setattr(image, name, value)
+            image.url = urljoin(self.site_url, picture.url)
+            image.title = self.cleaned_data.get("title") or picture.caption or None
+            image.attribution = self.cleaned_data.get("attribution") or picture.credit or None
+        elif self._picture_bytes is not None:
             data = self._picture_bytes
             caching.store(image, data, caching.key_for(data), now=timezone.now())
             image.url = urljoin(self.site_url, default_storage.url(image.file))

@@ -10,7 +10,9 @@ and optionally ``renditions`` and ``alt``/``title``. With our own renditions
 it renders a ``<picture>`` (WebP, then a JPEG ``<img>`` fallback) with
 ``srcset`` and ``sizes``; otherwise an ``<img>`` of the remote http(s) URL.
 Both carry ``width``/``height`` when known, so the page does not shift while
-pictures load. Everything goes through ``format_html``: captions and
+pictures load. ``crop="16:9"`` asks for renditions cropped to that frame
+around the picture's focal point (media library pictures have them); without
+them, the whole picture's renditions serve. Everything goes through ``format_html``: captions and
 headlines are untrusted text.
 """
 
@@ -31,15 +33,17 @@ FALLBACK_WIDTH = 1024
 
 
 @register.simple_tag
-def picture(image, headline="", sizes=DEFAULT_SIZES, lazy=True, css_class=""):
-    """The HTML for ``image``; alt text is its caption, else ``headline``."""
+def picture(image, headline="", sizes=DEFAULT_SIZES, lazy=True, css_class="", crop=""):
+    """The HTML for ``image``; alt text is its own, else its caption, else ``headline``."""
     if not image:
         return ""
     alt = _get(image, "alt") or _get(image, "title") or headline or ""
     renditions = _get(image, "renditions") or []
+    cropped = [r for r in renditions if crop and r.get("crop") == crop]
+    renditions = cropped or [r for r in renditions if not r.get("crop")]
     jpegs = [r for r in renditions if r.get("format") == "jpeg"]
     if jpegs:
-        return _picture(image, renditions, jpegs, alt, sizes, lazy, css_class)
+        return _picture(image, renditions, jpegs, alt, sizes, lazy, css_class, bool(cropped))
     src = _get(image, "src") or web_url(_get(image, "url"))
     if not src:
         return ""
@@ -57,7 +61,7 @@ def srcset(renditions):
 def fallback_rendition(renditions):
     """Our JPEG copy for a plain ``src`` or a social card: the widest up to
     ``FALLBACK_WIDTH``, else the narrowest; None when nothing is cached."""
-    jpegs = [r for r in renditions or () if r.get("format") == "jpeg"]
+    jpegs = [r for r in renditions or () if r.get("format") == "jpeg" and not r.get("crop")]
     if not jpegs:
         return None
     return max(
@@ -66,12 +70,12 @@ def fallback_rendition(renditions):
     )
 
 
-def _picture(image, renditions, jpegs, alt, sizes, lazy, css_class):
+def _picture(image, renditions, jpegs, alt, sizes, lazy, css_class, cropped=False):
     widest = max(jpegs, key=lambda r: r["width"])
-    fallback = fallback_rendition(jpegs)
-    # The real file's size; renditions keep its aspect ratio.
-    width = _get(image, "width") or widest["width"]
-    height = _get(image, "height") or widest["height"]
+    fallback = fallback_rendition([{**r, "crop": ""} for r in jpegs])
+    # The real file's size (renditions keep its aspect ratio), or the crop's.
+    width = (not cropped and _get(image, "width")) or widest["width"]
+    height = (not cropped and _get(image, "height")) or widest["height"]
     webps = [r for r in renditions if r.get("format") == "webp"]
     source = (
         format_html('<source type="image/webp" srcset="{}" sizes="{}">', srcset(webps), sizes)

@@ -95,7 +95,7 @@ def test_a_row_needs_a_url_or_a_file(editor_client, make_article, media):
     response = post_upload(editor_client, article, None, title="Caption only")
 
     assert response.status_code == 200
-    assert "Give an image URL or upload a file." in response.content.decode()
+    assert "Give an image URL, upload a file or choose a library picture." in response.content.decode()
     assert not article.images.exists()
 
 
