@@ -360,7 +360,7 @@ class Image(models.Model):
         blank=True, null=True, help_text="A failed fetch is retried after this time."
     )
     # A picture from the media library (media/): the row carries a copy of its
-    # files and alt text (media.library.image_fields), kept in step when the
+    # files and alt text (medialibrary.library.image_fields), kept in step when the
     # picture is edited, so public pages never join the library. A picture in
     # use cannot be deleted from under an article.
     picture = models.ForeignKey(

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     # The admin's Markdown editor: toolbar, live preview, word count (writing/).
     "writing",
     # The media library: pictures uploaded once, reused by any article (media/).
-    "media",
+    "medialibrary",
     # Project-wide management commands (migrate with a clear missing-database message).
     "newsroom",
     # Staff accounts: two factors, lockout in the database, sessions, audit (staff/).

@@ -76,7 +76,7 @@ class ImageUploadForm(forms.ModelForm):
         picture = self.cleaned_data.get("picture")
         if picture is not None and ("picture" in self.changed_data or not image.file):
             # The library picture's files, alt text, and (unless typed here) caption and credit.
-            from media.library import image_fields
+            from medialibrary.library import image_fields
 
             for name, value in image_fields(picture).items():
                 setattr(image, name, value)

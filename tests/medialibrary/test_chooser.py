@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.rendering import render_markdown
-from media import library
-from media.models import Picture
+from medialibrary import library
+from medialibrary.models import Picture
 
 from .conftest import picture_bytes
 

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 
 from articles.images.errors import ImageRejected
-from media import library
+from medialibrary import library
 
 from .conftest import RED, picture_bytes, png_header_only, subject_in_corner
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Image
-from media.models import Picture
+from medialibrary.models import Picture
 
 from .conftest import picture_bytes, png_header_only
 

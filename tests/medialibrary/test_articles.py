@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article, Image
 from articles.rendering import render_markdown
-from media import library
+from medialibrary import library
 from tests.conftest import ROOT
 from tests.images.test_admin_upload import post_upload
 

@@ -30,8 +30,8 @@ def subject_in_corner(width=1600, height=600, corner="bottom-right", size=160):
 @pytest.fixture
 def make_picture(db, media):  # noqa: F811 - the fixture imported above
     """``make_picture(data=None, **fields)``: a stored library picture."""
-    from media import library
-    from media.models import Picture
+    from medialibrary import library
+    from medialibrary.models import Picture
 
     def make(data=None, **fields):
         fields.setdefault("title", "Harbour at dawn")
