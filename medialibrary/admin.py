@@ -177,10 +177,10 @@ class PictureAdmin(admin.ModelAdmin):
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("chooser/", self.admin_site.admin_view(self.chooser_view), name="%s_%s_chooser" % info),
+            path("chooser/", self.admin_site.admin_view(self.chooser_view), name="{}_{}_chooser".format(*info)),
             path(
                 "upload-many/", self.admin_site.admin_view(self.upload_many_view),
-                name="%s_%s_upload_many" % info,
+                name="{}_{}_upload_many".format(*info),
             ),
             *super().get_urls(),
         ]
