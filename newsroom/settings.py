@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "stories",
     # Every content state of an article, compared and restored (revisions/).
     "revisions",
+    # The newsroom's own writers: bylines and author pages (authors/).
+    "authors",
     # Project-wide management commands (migrate with a clear missing-database message).
     "newsroom",
     # Staff accounts: two factors, lockout in the database, sessions, audit (staff/).
