@@ -37,9 +37,11 @@ def _group(name):
     if created:
         migration = importlib.import_module("articles.migrations.0003_editorial_groups")
         security = importlib.import_module("staff.migrations.0002_publishers_clear_lockouts")
+        authors = importlib.import_module("authors.migrations.0002_editorial_group_permissions")
         wanted = {
-            migration.EDITORS: migration.EDITOR_PERMISSIONS,
-            migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS,
+            migration.EDITORS: migration.EDITOR_PERMISSIONS + authors.EDITOR_PERMISSIONS,
+            migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS
+            + authors.PUBLISHER_PERMISSIONS,
         }[name]
         for app_label, codename in wanted:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
