@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from authors.models import Author, Byline
@@ -76,9 +77,12 @@ def test_a_house_article_is_created_with_its_byline_and_goes_through_the_workflo
 
     client.force_login(publisher)
     step = reverse("admin:articles_article_step", args=[article.pk, "publish"])
+    before = timezone.now()
     assert client.post(step, {"note": "Good", "version": article.version}).status_code == 302
     article.refresh_from_db()
     assert article.status == S.PUBLISHED and article.is_live()
+    # Dated when first published, not when the draft was begun.
+    assert article.published_at >= before
     client.logout()
     page = client.get(article.get_absolute_url()).content.decode()
     assert 'href="/authors/sam/"' in page and "Read at" not in page
