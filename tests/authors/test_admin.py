@@ -169,3 +169,23 @@ def test_an_author_photo_goes_through_the_picture_checks(admin_client, settings,
     photo = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
     assert admin_client.post(url, {**author_data(), "photo": photo}).status_code == 302
     assert Author.objects.get().photo.name.startswith("authors/")
+
+
+def test_admin_pages_cope_with_a_house_article(client, make_article):
+    publisher = make_user("publisher")
+    jane = Author.objects.create(name="Jane", slug="jane")
+    ours = Article.objects.create(title="Ours", slug="ours", published_at="2024-01-01T00:00:00Z",
+                                  status=S.PUBLISHED)
+    Byline.objects.create(article=ours, author=jane)
+    make_article(title="Theirs", source_authors=["Ann Writer"])
+    client.force_login(publisher)
+
+    for url in [LIST_URL, f"{LIST_URL}?provider__isnull=True", reverse("admin:index"),
+                reverse("admin:articles_article_change", args=[ours.pk]),
+                reverse("admin:articles_article_history", args=[ours.pk]),
+                reverse("admin:authors_author_changelist"), reverse("admin:authors_author_change", args=[jane.pk])]:
+        assert client.get(url).status_code == 200, url
+    listing = client.get(LIST_URL).content.decode()
+    assert "House" in listing and "Ann Writer" in listing and "Jane" in listing
+    bulk = client.post(LIST_URL, {"action": "publish_changes", "_selected_action": [ours.pk]})
+    assert bulk.status_code in (200, 302)
