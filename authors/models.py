@@ -8,7 +8,6 @@ never become ``Author`` rows.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 
 from .validators import validate_links, validate_photo
 
@@ -57,15 +56,6 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
-
-    @staticmethod
-    def unique_slug(name, exclude_pk=None):
-        base = slugify(name, allow_unicode=True)[:190].strip("-") or "author"
-        slug, n = base, 1
-        while Author.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
 
 
 class Byline(models.Model):
