@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch
 from django.db.models.functions import Now
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,6 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
+from authors.models import Byline
 from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
 from revisions import content as contents
@@ -56,6 +57,9 @@ CONTENT_FIELDS = [
 # imported article these are shown, not edited.
 FILE_FIELDS = ["provider", "published_at", "type", "quality", "heat"]
 SOURCE_FIELDS = ["web_url", "original_url", "amp_url", "cdn_amp_url"]
+# A house article (written here, the site its publisher) asks only for these;
+# its authors and pictures are the inlines.
+HOUSE_FIELDS = ["title", "excerpt", "editor_note", "body", "category", "topics"]
 SCHEDULE_FIELDS = ["go_live_at", "expire_at", "embargo_until", "modified_at"]
 # How long the list's filter choices (distinct values over the whole table) are reused.
 FILTER_CHOICES_SECONDS = 300
@@ -196,6 +200,40 @@ class TopicFilter(admin.SimpleListFilter):
             if chosen is None:
                 return queryset.none()
             return queryset.filter(tagged_topics__tag_id=chosen)
+        return queryset
+
+
+class OriginFilter(admin.SimpleListFilter):
+    """House articles (ours) or imported ones (the outlets')."""
+
+    title = "origin"
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        return [("house", "Our reporting (house)"), ("imported", "Imported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "house":
+            return queryset.house()
+        if self.value() == "imported":
+            return queryset.imported()
+        return queryset
+
+
+class MyArticlesFilter(admin.SimpleListFilter):
+    """Articles whose byline includes the signed-in user's author profile."""
+
+    title = "byline"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "My articles")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                Exists(Byline.objects.filter(article=OuterRef("pk"), author__user=request.user))
+            )
         return queryset
 
 
@@ -440,6 +478,27 @@ class RelatedInline(ImportedReadOnlyInline, admin.StackedInline):
     formfield_overrides = DATETIME_OVERRIDES
 
 
+class BylineInline(admin.TabularInline):
+    """The article's authors, in byline order (1 first)."""
+
+    model = Byline
+    extra = 1
+    fields = ["position", "author"]
+    autocomplete_fields = ["author"]
+    ordering = ["position"]
+    verbose_name = "author"
+    verbose_name_plural = "Byline"
+
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or obj.status != Status.KILLED) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.status != Status.KILLED) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.status != Status.KILLED) and super().has_delete_permission(request, obj)
+
+
 # --- the article admin ---------------------------------------------------------
 
 
@@ -447,11 +506,12 @@ class RelatedInline(ImportedReadOnlyInline, admin.StackedInline):
 class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
-        "headline", "provider", "status_badge", "published_at", "is_live", "topic_list", "quality",
+        "headline", "source", "byline", "status_badge", "published_at", "is_live", "topic_list", "quality",
         "heat", "lead_image",
     ]
     list_filter = [
-        "status", VisibilityFilter, "provider", CategoryFilter, TypeFilter, TopicFilter,
+        "status", VisibilityFilter, MyArticlesFilter, OriginFilter, "provider", CategoryFilter, TypeFilter,
+        TopicFilter,
         HasImagesFilter, QualityFilter, ("published_at", InstantFieldListFilter),
     ]
     list_select_related = ["provider"]
@@ -460,7 +520,7 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
     date_hierarchy = "published_at"
     autocomplete_fields = ["provider"]
     formfield_overrides = DATETIME_OVERRIDES
-    inlines = [ImageInline, RelatedInline]
+    inlines = [BylineInline, ImageInline, RelatedInline]
     paginator = CappedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -490,7 +550,23 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
     # --- list columns ---
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("topics", lead_image_prefetch())
+        return super().get_queryset(request).prefetch_related(
+            "topics", lead_image_prefetch(),
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk")),
+        )
+
+    @admin.display(description="provider", ordering="provider__name")
+    def source(self, article):
+        return article.provider.name if article.provider is not None else "House"
+
+    @admin.display(description="byline")
+    def byline(self, article):
+        """Our authors of a house article; the outlet's named writers of an imported one."""
+        if article.provider is None:
+            names = [row.author.name for row in article.bylines.all()]
+        else:
+            names = [name for name in (article.source_authors or []) if isinstance(name, str)]
+        return _clamped(", ".join(names)) if names else "—"
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):
@@ -538,9 +614,37 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
 
     # --- change form ---
 
+    @staticmethod
+    def adding_house(request):
+        """The add form asked for a house article (``?house=1``, the "Add house article" button)."""
+        return request.GET.get("house") == "1"
+
+    def _is_house(self, request, obj):
+        return obj.is_house if obj is not None else self.adding_house(request)
+
+    def get_inlines(self, request, obj):
+        if self._is_house(request, obj):
+            return [BylineInline, ImageInline]
+        return [ImageInline, RelatedInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The house form needs no provider or URL; an imported one needs both.
+        return type(form.__name__, (form,), {"is_house": self._is_house(request, obj)})
+
     def get_fieldsets(self, request, obj=None):
+        if obj is None and self.adding_house(request):
+            return [(None, {"fields": HOUSE_FIELDS})]
         if obj is None:
             return [(None, {"fields": CONTENT_FIELDS}), ("Source", {"fields": SOURCE_FIELDS})]
+        if obj.is_house:
+            return [
+                ("Schedule", {
+                    "fields": SCHEDULE_FIELDS,
+                    "description": "Changed only with the workflow buttons above, so every change is recorded.",
+                }),
+                ("Content", {"fields": ["slug", *self._content_fields(request, obj)]}),
+            ]
         content_note = (
             "Imported from the provider's feed. Your headline, excerpt, editor's note, body, category, "
             "topics and captions are kept over the source's: the next import does not overwrite them, "
@@ -576,10 +680,11 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
         return not self.has_change_permission(request, obj)
 
     def _content_fields(self, request, obj):
+        fields = HOUSE_FIELDS if obj is not None and obj.is_house else CONTENT_FIELDS
         if obj is not None and self._content_is_read_only(request, obj):
             # Read-only, the tag manager would be labelled "Tags"; show our column instead.
-            return [("topic_list" if name == "topics" else name) for name in CONTENT_FIELDS]
-        return CONTENT_FIELDS
+            return [("topic_list" if name == "topics" else name) for name in fields]
+        return fields
 
     def has_change_permission(self, request, obj=None):
         # A killed article is frozen for legal reasons: it can be viewed, not edited.
@@ -641,7 +746,14 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.slug = Article.slug_for(obj.title, obj.web_url)
+            if form.is_house:
+                # Ours: no provider, no URL; a readable slug, its date the day it was written.
+                obj.provider = None
+                obj.web_url = None
+                obj.slug = Article.house_slug_for(obj.title)
+                obj.published_at = obj.published_at or timezone.now()
+            else:
+                obj.slug = Article.slug_for(obj.title, obj.web_url)
             workflow.create(obj, by=request.user)
         # An existing article is saved in ``save_related``: a hand-made one's
         # picture rows first, then its content through the workflow.

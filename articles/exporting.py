@@ -16,6 +16,8 @@ import json
 
 from django.db.models import Prefetch
 
+from authors.models import Byline
+
 from .importing.data import ArticleData, ImageData, ProviderData
 from .importing.serialize import article_to_mapping, dump_mapping
 from .models import Article, TaggedArticle
@@ -28,12 +30,14 @@ def articles_for_export():
         .prefetch_related(
             "images",
             "related_items",
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk")),
             Prefetch(
                 "tagged_topics",
                 queryset=TaggedArticle.objects.select_related("tag").order_by("pk"),
             ),
         )
-        .order_by("web_url")
+        # House articles (no web_url) by their slug.
+        .order_by("web_url", "slug")
     )
 
 
@@ -56,13 +60,17 @@ def article_data(article: Article, *, editorial: bool = False) -> ArticleData:
     topics = tuple(t.tag.name for t in article.tagged_topics.all())
     if "topics" in source:
         topics = tuple(source["topics"])
+    house = article.is_house
     return ArticleData(
         title=source.get("title", article.title),
-        web_url=article.web_url,
+        web_url=None if house else article.web_url,
         published_at=article.published_at,
-        provider=ProviderData(
+        provider=None if house else ProviderData(
             name=article.provider.name, domain=article.provider.domain, extra=article.provider_extra
         ),
+        slug=article.slug if house else None,
+        bylines=tuple(row.author.slug for row in article.bylines.all()) if house else (),
+        authors=() if house else tuple(name for name in (article.source_authors or []) if isinstance(name, str)),
         category=(source["category"] or None) if "category" in source else article.category,
         excerpt=source.get("excerpt", article.excerpt),
         original_url=article.original_url,
@@ -104,7 +112,10 @@ def article_mapping(article: Article, *, editorial: bool = False, data: ArticleD
 
 
 def export_filename(article: Article) -> str:
-    """A stable file name derived from the article's identity."""
+    """A stable file name derived from the article's identity (a house article's: its slug)."""
+    if article.is_house:
+        digest = hashlib.sha1(article.slug.encode()).hexdigest()[:16]
+        return f"house_{digest}.md"
     digest = hashlib.sha1(article.web_url.encode()).hexdigest()[:16]
     return f"{article.provider.domain}_{digest}.md"
 

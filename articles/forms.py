@@ -63,6 +63,8 @@ class ArticleAdminForm(forms.ModelForm):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin: a house article has no provider and no URL (the site publishes it).
+    is_house = False
 
     class Meta:
         model = Article
@@ -204,6 +206,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.is_house:
+            # An imported article is identified by its outlet and URL: both are needed.
+            for name in ("provider", "web_url"):
+                if name in self.fields and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, ValidationError("This field is required.", code="required"))
         if self.instance.pk is None:
             return cleaned
         try:

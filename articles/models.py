@@ -185,6 +185,14 @@ class ArticleQuerySet(models.QuerySet):
     def expired(self):
         return self.published().filter(expire_at__lte=Now())
 
+    def house(self):
+        """The newsroom's own articles: no provider, the site is the publisher."""
+        return self.filter(provider__isnull=True)
+
+    def imported(self):
+        """Articles from the outlets' files."""
+        return self.filter(provider__isnull=False)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -204,17 +212,21 @@ class Article(models.Model):
     type = models.CharField(max_length=50, default="article")
     published_at = ShowableDateTimeField("published date")
     web_url = models.CharField(
-        "web URL", max_length=URL_MAX_LENGTH, unique=True,
-        help_text="Canonical URL on the provider's site: the article's identity.",
+        "web URL", max_length=URL_MAX_LENGTH, unique=True, blank=True, null=True,
+        help_text="Canonical URL on the provider's site: an imported article's identity "
+        "(a house article has none).",
     )
     original_url = models.CharField("original URL", max_length=URL_MAX_LENGTH, blank=True, null=True)
     amp_url = models.CharField("AMP URL", max_length=URL_MAX_LENGTH, blank=True, null=True)
     cdn_amp_url = models.CharField("CDN AMP URL", max_length=URL_MAX_LENGTH, blank=True, null=True)
     quality = models.SmallIntegerField(blank=True, null=True)
     heat = models.IntegerField(blank=True, null=True, help_text="-1 means not computed.")
+    # None for a house article: one the newsroom wrote, published by the site itself.
     provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, related_name="articles"
+        "providers.Provider", on_delete=models.PROTECT, related_name="articles", null=True, blank=True,
     )
+    # The outlet's byline as an imported file names it (plain names, never our Authors).
+    source_authors = models.JSONField("source's byline", default=list, blank=True, editable=False)
     topics = TaggableManager("topics", through=TaggedArticle, blank=True, manager=TopicManager)
     # Opaque upstream token: stored verbatim, never decoded, logged or rendered.
     secured = models.TextField(blank=True, null=True)
@@ -288,6 +300,12 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(heat__isnull=True) | Q(heat__gte=-1), name="article_heat_range"
             ),
+            # An imported article is identified by its URL; a house article has neither.
+            models.CheckConstraint(
+                condition=Q(provider__isnull=True, web_url__isnull=True)
+                | Q(provider__isnull=False, web_url__isnull=False),
+                name="article_house_or_imported",
+            ),
         ]
 
     def __str__(self):
@@ -295,6 +313,21 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_house(self):
+        """Written by the newsroom: no provider, no external URL."""
+        return self.provider_id is None
+
+    @staticmethod
+    def house_slug_for(title, exclude_pk=None):
+        """A readable slug for a house article, unique by a numeric suffix when taken."""
+        base = slugify(title, allow_unicode=True)[:200].strip("-") or "article"
+        slug, n = base, 1
+        while Article.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     def tag_uri(self):
         """A ``tag:`` URI (RFC 4151) naming this article for good, as feeds' entry ids.

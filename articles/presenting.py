@@ -8,11 +8,14 @@ import copy
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+
+from authors import bylines
 
 from . import editorial, rendering, workflow
 from .models import Image, Topic
@@ -31,11 +34,14 @@ class Story:
     url: str
     title: str
     excerpt: str
+    # Empty for a house article: the site itself is its publisher.
     provider_name: str
     provider_url: str
     published_iso: str
     published_text: str
     image: dict | None
+    # ``authors.bylines.Name`` items: our authors (linked) or the outlet's names (plain).
+    bylines: tuple = ()
     # The article's story, when it has more than one live article.
     coverage_url: str = ""
     coverage_count: int = 0
@@ -58,6 +64,7 @@ def path_for(name, slug):
 def stories(articles):
     """``Story`` items for ``articles``, with their lead pictures in one query."""
     prefetch_related_objects(articles, lead_image_prefetch())
+    bylines.attach(articles)
     items = []
     for article in articles:
         provider = article.provider
@@ -70,8 +77,9 @@ def stories(articles):
                 url=path_for("articles:detail", article.slug),
                 title=article.title,
                 excerpt=article.excerpt,
-                provider_name=provider.name,
-                provider_url=path_for("providers:detail", provider.slug),
+                provider_name=provider.name if provider else "",
+                provider_url=path_for("providers:detail", provider.slug) if provider else "",
+                bylines=tuple(bylines.names(article)),
                 published_iso=published.replace(microsecond=0).isoformat(),
                 published_text=f"{published.day} {published:%b %Y, %H:%M} {published.tzname()}",
                 image={
@@ -216,8 +224,9 @@ def article_context(request, article, preview_banner=None):
         "canonical_url": canonical,
         "original_url": rendering.web_url(article.web_url),
         "amp_url": rendering.web_url(article.amp_url),
-        "provider_url": rendering.web_url(f"https://{article.provider.domain}/"),
-        "json_ld": rendering.json_ld(news_article_data(article, canonical, images, topics, modified)),
+        "provider_url": rendering.web_url(f"https://{article.provider.domain}/") if article.provider else "",
+        "bylines": bylines.names(article),
+        "json_ld": rendering.json_ld(news_article_data(request, article, canonical, images, topics, modified)),
     }
 
 
@@ -234,15 +243,31 @@ def card_picture(request, image):
     return {"src": image.src, "width": image.width, "height": image.height}
 
 
-def news_article_data(article, canonical, images, topics, modified):
-    """schema.org ``NewsArticle`` for ``article``; the provider is author and publisher.
+def site_organization(request):
+    """schema.org ``Organization`` naming this site: the publisher of house articles."""
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}
 
-    The format carries no byline, so the outlet is the author.
+
+def news_article_data(request, article, canonical, images, topics, modified):
+    """schema.org ``NewsArticle`` for ``article``.
+
+    An imported article's publisher is its outlet, and its author the outlet's
+    named writers (or the outlet itself when the file names none). A house
+    article's publisher is this site and its authors our ``Person`` pages.
     """
-    provider = {"@type": "Organization", "name": article.provider.name}
-    provider_url = rendering.web_url(f"https://{article.provider.domain}/")
-    if provider_url:
-        provider["url"] = provider_url
+    names = bylines.names(article)
+    if article.provider is None:
+        publisher = site_organization(request)
+        authors = [
+            {"@type": "Person", "name": name.name, "url": request.build_absolute_uri(name.url)}
+            for name in names
+        ] or [publisher]
+    else:
+        publisher = {"@type": "Organization", "name": article.provider.name}
+        provider_url = rendering.web_url(f"https://{article.provider.domain}/")
+        if provider_url:
+            publisher["url"] = provider_url
+        authors = [{"@type": "Person", "name": name.name} for name in names] or [publisher]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -251,11 +276,13 @@ def news_article_data(article, canonical, images, topics, modified):
         "mainEntityOfPage": canonical,
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(modified or article.published_at),
-        "author": [provider],
-        "publisher": provider,
+        "author": authors,
+        "publisher": publisher,
         "image": [image.card["src"] for image in images],
-        "isBasedOn": rendering.web_url(article.web_url),
     }
+    based_on = rendering.web_url(article.web_url)
+    if based_on:
+        data["isBasedOn"] = based_on
     if article.excerpt:
         data["description"] = article.excerpt
     if article.category:

@@ -17,7 +17,7 @@ from .models import Article, Correction, Image, Related, Topic
 # secured token) are never loaded for a list.
 LIST_FIELDS = (
     "title", "slug", "excerpt", "category", "published_at", "modified_at", "heat", "quality",
-    "provider__name", "provider__slug",
+    "provider__name", "provider__slug", "source_authors",
 )
 # Never needed by a public page, and the token must never reach one.
 PRIVATE_FIELDS = ("secured", "extra", "provider_extra", "source_hash")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from authors.models import Author
 from providers.models import Provider
 
 from .models import Article, TaggedArticle, Topic
@@ -61,13 +62,19 @@ class ProviderSitemap(Section):
         return Provider.objects.filter(Exists(live)).order_by("pk").only("slug")
 
 
+class AuthorSitemap(Section):
+
+    def items(self):
+        return Author.objects.live().order_by("pk").only("slug")
+
+
 class PagesSitemap(Section):
     """The front page and the indexes."""
 
     changefreq = "hourly"
 
     def items(self):
-        return ["articles:index", "articles:topics", "providers:index", "articles:archive"]
+        return ["articles:index", "authors:house", "articles:topics", "providers:index", "articles:archive"]
 
     def location(self, item):
         return reverse(item)
@@ -78,6 +85,7 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "providers": ProviderSitemap,
+    "authors": AuthorSitemap,
 }
 
 

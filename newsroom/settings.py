@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "curation",
     # Every content state of an article, compared and restored (revisions/).
     "revisions",
+    # The newsroom's own writers: bylines and author pages (authors/).
+    "authors",
     # The admin's Markdown editor: toolbar, live preview, word count (writing/).
     "writing",
     # The media library: pictures uploaded once, reused by any article (media/).

@@ -43,6 +43,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("search/", include("search.urls")),
     path("stories/", include("stories.urls")),
+    path("", include("authors.urls")),
     path("share/", include("articles.sharing")),
     path("", include("articles.urls")),
 ]

@@ -25,6 +25,8 @@ class SearchForm(forms.Form):
         Provider.objects.live(), to_field_name="slug", required=False, label="Source",
         empty_label="Any source",
     )
+    # "Our reporting": only the newsroom's own (house) articles.
+    house = forms.BooleanField(label="Only our reporting", required=False)
     published_after = forms.DateField(
         label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -62,6 +64,7 @@ class SearchForm(forms.Form):
         lookups = {
             "topics": data.get("topic"),
             "provider": data.get("provider"),
+            "provider__isnull": True if data.get("house") else None,
             # Instants rather than ``__date``: the index on the date serves them, and
             # the database never converts a stored date (whatever it is) to local time.
             "published_at__gte": after and _midnight(after),

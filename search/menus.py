@@ -42,7 +42,8 @@ def _topics():
 
 def _providers():
     top = (
-        Article.objects.filter(pk__in=_recent_live())
+        # House articles have no provider: the menu lists outlets only.
+        Article.objects.filter(pk__in=_recent_live(), provider__isnull=False)
         .values("provider").annotate(n=Count("*")).order_by("-n", "provider")
         .values_list("provider__slug", "provider__name")[:MENU_SIZE]
     )

@@ -36,7 +36,8 @@ class MembershipInline(admin.TabularInline):
 
     @admin.display(description="provider")
     def provider(self, membership):
-        return membership.article.provider.name
+        provider = membership.article.provider
+        return provider.name if provider is not None else "House article"
 
 
 @admin.register(Story)

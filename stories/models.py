@@ -8,6 +8,7 @@ and a pinned row without a story means "moved out: keep it on its own".
 
 import functools
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -136,6 +137,8 @@ def outlets_of(story_slugs):
         .order_by().values_list("story_membership__story__slug", "provider__name").distinct()
     )
     outlets = {}
+    # A house article's outlet is the site itself.
+    rows = [(slug, name or settings.SITE_NAME) for slug, name in rows]
     for slug, name in sorted(rows, key=lambda row: (row[0], row[1].casefold())):
         outlets.setdefault(slug, []).append(name)
     return outlets

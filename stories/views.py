@@ -3,8 +3,10 @@
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from articles import rendering
@@ -34,9 +36,14 @@ def full_coverage(articles):
     for article, item in zip(articles, stories(articles), strict=True):
         item.is_earliest = article is earliest
         provider = article.provider
-        if provider.pk not in outlets:
-            outlets[provider.pk] = Outlet(provider.name, path_for("providers:detail", provider.slug), [])
-        outlets[provider.pk].items.append(item)
+        key = provider.pk if provider is not None else None
+        if key not in outlets:
+            outlets[key] = (
+                Outlet(provider.name, path_for("providers:detail", provider.slug), [])
+                # A house article: the site itself reported it.
+                if provider is not None else Outlet(settings.SITE_NAME, reverse("authors:house"), [])
+            )
+        outlets[key].items.append(item)
     return list(outlets.values()), earliest
 
 

@@ -55,9 +55,9 @@ class RelatedData:
 @dataclass(frozen=True)
 class ArticleData:
     title: str
-    web_url: str  # the article's identity
+    web_url: str | None  # an imported article's identity; None for a house article
     published_at: dt.datetime  # aware, UTC
-    provider: ProviderData
+    provider: ProviderData | None  # None for a house article
     category: str | None = None
     excerpt: str = ""
     original_url: str | None = None
@@ -73,3 +73,10 @@ class ArticleData:
     secured: str | None = None
     extra: dict = field(default_factory=dict)  # unknown top-level keys
     body: str = ""  # markdown source, LF line endings, trimmed as the spec says
+    authors: tuple[str, ...] = ()  # the outlet's byline, names as the file writes them
+    slug: str | None = None  # a house article's identity (it has no web_url and no provider)
+    bylines: tuple[str, ...] = ()  # a house article's authors: slugs of our Author rows
+
+    @property
+    def is_house(self):
+        return self.slug is not None

@@ -41,6 +41,7 @@ from .. import editorial, workflow
 from ..bulk import insert_objects, insert_rows
 from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
+from . import house
 from .data import ArticleData
 from .errors import ArticleFileError
 from .frontmatter import MAX_FILE_SIZE, too_large_error
@@ -87,6 +88,7 @@ CONTENT_FIELDS = [
     "extra",
     "provider_extra",
     "source_hash",
+    "source_authors",
 ]
 
 
@@ -402,6 +404,11 @@ class _ChunkImporter:
             else:
                 parsed.append((index, chunk[index], value))
 
+        # House files (a slug, no webUrl): few, each written on its own (importing/house.py).
+        for index, source, data in [item for item in parsed if item[2].is_house]:
+            outcomes[index] = self._write_house(source, data)
+        parsed = [item for item in parsed if not item[2].is_house]
+
         # Two files of one chunk with the same webUrl: write them in file order,
         # in separate batches, so the later file wins as it would one by one.
         while parsed:
@@ -436,6 +443,17 @@ class _ChunkImporter:
                 )
                 results.append((item[0], FileOutcome(item[1].path, REJECTED, error=error)))
         return results
+
+    def _write_house(self, source, data):
+        if not self.dry_run:
+            invalidate_public_pages()
+        try:
+            outcome, article = house.outcome_for(
+                data, source.path, user=self.user, run_id=self.run_id, dry_run=self.dry_run
+            )
+        except ArticleFileError as error:
+            return FileOutcome(source.path, REJECTED, error=error)
+        return FileOutcome(source.path, outcome, article_id=article.pk if article is not None else None)
 
     def _predict(self, batch):
         existing = dict(
@@ -645,6 +663,7 @@ def _fill(article, data: ArticleData, provider, digest):
     article.secured = data.secured
     article.extra = data.extra
     article.provider_extra = data.provider.extra
+    article.source_authors = list(data.authors)
     article.source_hash = digest
     article.updated_at = timezone.now()
 

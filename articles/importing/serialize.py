@@ -105,7 +105,10 @@ class _Dumper(_BaseDumper):
 
 def _item_mapping(item, related=()):
     """The fields an article and a related item share, in the order of docs/format.md."""
-    mapping = {"title": item.title, "webUrl": item.web_url}
+    house = getattr(item, "slug", None) is not None
+    mapping = {"title": item.title} if house else {"title": item.title, "webUrl": item.web_url}
+    if house:
+        mapping["slug"] = item.slug
     if item.published_at is not None:
         mapping["publishedDateTime"] = utc_isoformat(item.published_at)
     if item.provider is not None:
@@ -123,6 +126,8 @@ def _item_mapping(item, related=()):
     _put(mapping, "images", [_image_mapping(image) for image in item.images])
     _put(mapping, "related", [related_to_mapping(entry) for entry in related])
     _put(mapping, "secured", item.secured)
+    _put(mapping, "authors", list(getattr(item, "authors", ())))
+    _put(mapping, "bylines", list(getattr(item, "bylines", ())))
     return _with_extra(mapping, item.extra)
 
 

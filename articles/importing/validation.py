@@ -65,7 +65,9 @@ def validate_article(front: FrontMatter) -> ArticleData:
     ``invalid_value``) with the field path and file line of the first problem.
     """
     try:
-        return _read_object(front.root, "", _ARTICLE, body=front.body)
+        article = _read_object(front.root, "", _ARTICLE, body=front.body, web_url=None, provider=None)
+        _check_identity(article, front.root)
+        return article
     except _Invalid as problem:
         raise ArticleFileError(
             problem.kind, problem.message, field=problem.field, line=front.line_of(problem.node)
@@ -191,6 +193,82 @@ def _related(node, field):
     return tuple(
         _read_object(item, f"{field}[{index}]", _RELATED) for index, item in enumerate(items)
     )
+
+
+# An outlet's byline: at most this many names, each at most this long.
+MAX_AUTHORS = 20
+MAX_AUTHOR_NAME = 200
+
+
+def _author_names(node, field):
+    """A list of non-empty names (text), trimmed, in file order."""
+    items = _sequence(node, field, MAX_AUTHORS)
+    if items is None:
+        return None
+    names = []
+    for index, item in enumerate(items):
+        path = f"{field}[{index}]"
+        name = _text(item, field, index)
+        if name is None:
+            raise _Invalid("invalid_value", path, f"{path} is empty; each author needs a name", item)
+        if len(name) > MAX_AUTHOR_NAME:
+            _too_long(path, name, MAX_AUTHOR_NAME, item)
+        names.append(name)
+    return tuple(names) or None
+
+
+HOUSE_SLUG = re.compile(r"^[-\w]{1,255}$")
+
+
+def _house_slug(node, field):
+    """A house article's identity: a URL slug (letters, digits, ``-``, ``_``)."""
+    text = _text(node, field)
+    if text is not None and not HOUSE_SLUG.fullmatch(text):
+        raise _Invalid(
+            "invalid_value", field,
+            f"{field} must be a slug of at most 255 letters, digits, - or _ ({shorten(text)})", node,
+        )
+    return text
+
+
+def _author_slugs(node, field):
+    """A house article's byline: the slugs of our authors, in order."""
+    items = _sequence(node, field, MAX_AUTHORS)
+    if items is None:
+        return None
+    slugs = []
+    for index, item in enumerate(items):
+        slug = _house_slug(item, f"{field}[{index}]")
+        if slug is None:
+            raise _Invalid("invalid_value", f"{field}[{index}]", f"{field}[{index}] is empty", item)
+        if slug not in slugs:
+            slugs.append(slug)
+    return tuple(slugs) or None
+
+
+def _check_identity(article, root):
+    """An imported article has ``webUrl`` and ``provider``; a house article (``slug``) has neither."""
+    if article.slug is None:
+        for key in ("webUrl", "provider"):
+            if getattr(article, "web_url" if key == "webUrl" else "provider") is None:
+                _missing(root, "", key)
+        if article.bylines:
+            field = "bylines"
+            node = next(value for key, value in root.value if key.value == field)
+            raise _Invalid(
+                "invalid_value", field,
+                "bylines names our own authors and belongs to a house article (one with a slug); "
+                "an outlet's writers go in authors", node,
+            )
+        return
+    for key_node, value_node in root.value:
+        if key_node.value in ("webUrl", "provider", "authors") and not _is_absent(value_node):
+            raise _Invalid(
+                "invalid_value", key_node.value,
+                f"{key_node.value} must be absent in a house article (one with a slug): "
+                "the site itself publishes it",
+                value_node,
+            )
 
 
 def _topics(node, field):
@@ -575,9 +653,10 @@ _IMAGE = _Schema(
 
 _ARTICLE_FIELDS = (
     _Field("title", "title", _limited_text(1000), required=True),
-    _Field("webUrl", "web_url", _url, required=True),
+    # Required unless the file is a house article's (``slug``): see _check_identity.
+    _Field("webUrl", "web_url", _url),
     _Field("publishedDateTime", "published_at", _timestamp, required=True),
-    _Field("provider", "provider", _provider, required=True),
+    _Field("provider", "provider", _provider),
     _Field("category", "category", _limited_text(100)),
     _Field("excerpt", "excerpt", _text),
     _Field("originalUrl", "original_url", _url),
@@ -591,14 +670,19 @@ _ARTICLE_FIELDS = (
     _Field("images", "images", _images),
     _Field("related", "related", _related),
     _Field("secured", "secured", _text),
+    _Field("authors", "authors", _author_names),
+    _Field("slug", "slug", _house_slug),
+    _Field("bylines", "bylines", _author_slugs),
 )
+# Keys only the article itself has: inside a related item they are unknown keys.
+_ARTICLE_ONLY = ("related", "authors", "slug", "bylines")
 
 # A related item: the article's fields and rules, but only title and webUrl are
 # required, and a "related" key inside it is an unknown key, kept in ``extra``.
 _RELATED_FIELDS = tuple(
     replace(spec, required=spec.key in ("title", "webUrl"))
     for spec in _ARTICLE_FIELDS
-    if spec.key != "related"
+    if spec.key not in _ARTICLE_ONLY
 )
 
 _ARTICLE = _Schema(ArticleData, _ARTICLE_FIELDS)

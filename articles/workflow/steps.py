@@ -218,6 +218,15 @@ class Publish(Step):
     target = Status.PUBLISHED
     bulk = "Publish selected articles"
 
+    def changes(self, article, **options):
+        # A house article is dated when it is first published, not when its draft was begun
+        # (an imported one keeps the date its file gives).
+        if article.is_house and not article.transitions.filter(
+            action__in=[Transition.Action.PUBLISH, Transition.Action.SCHEDULE]
+        ).exists():
+            return {"published_at": timezone.now()}
+        return {}
+
     def notices(self, articles, *, bulk=False):
         now = timezone.now()
         held = [a for a in ([] if bulk else articles) if a.embargo_until and a.embargo_until > now]

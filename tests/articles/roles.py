@@ -38,10 +38,13 @@ def _group(name):
         migration = importlib.import_module("articles.migrations.0003_editorial_groups")
         security = importlib.import_module("staff.migrations.0002_publishers_clear_lockouts")
         curation = importlib.import_module("curation.migrations.0002_curation_groups")
+        authors = importlib.import_module("authors.migrations.0002_editorial_group_permissions")
+        library = importlib.import_module("medialibrary.migrations.0002_editorial_groups")
         wanted = {
-            migration.EDITORS: migration.EDITOR_PERMISSIONS + curation.EDITOR_PERMISSIONS,
+            migration.EDITORS: migration.EDITOR_PERMISSIONS + curation.EDITOR_PERMISSIONS
+            + authors.EDITOR_PERMISSIONS + library.EDITOR_PERMISSIONS,
             migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS
-            + curation.PUBLISHER_PERMISSIONS,
+            + curation.PUBLISHER_PERMISSIONS + authors.PUBLISHER_PERMISSIONS + library.PUBLISHER_PERMISSIONS,
         }[name]
         for app_label, codename in wanted:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -60,8 +60,8 @@ def test_a_page_of_100_articles_runs_a_fixed_small_number_of_queries(
     publisher_client.get(LIST_URL)
 
     # session, user, staff session record, second-factor device, 2 permissions, count, rows,
-    # topics, lead images, providers filter, date range
-    with django_assert_max_num_queries(12):
+    # topics, lead images, bylines, providers filter, date range
+    with django_assert_max_num_queries(13):
         response = publisher_client.get(LIST_URL)
 
     assert response.status_code == 200

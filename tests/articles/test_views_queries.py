@@ -80,8 +80,8 @@ PAGES = {
     "/atom/": 2,
     "/topics/topic-0/rss/": 4,
     "/providers/outlet/atom/": 3,
-    # One query per section (articles, topics, providers); the fixed pages need none.
-    "/sitemap.xml": 3,
+    # One query per section (articles, topics, providers, authors); the fixed pages need none.
+    "/sitemap.xml": 4,
     "/sitemap-news.xml": 1,
     "/robots.txt": 0,
 }

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_transition_restore'),
+        ('articles', '0013_house_articles_and_source_byline'),
         ('media', '0001_picture'),
     ]
 

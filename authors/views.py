@@ -1,0 +1,75 @@
+"""Public author pages and the newsroom's own reporting, as cursor-paginated lists of live articles."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from articles import rendering
+from articles.presenting import feed_links
+from articles.views.base import PublicSiteMixin
+
+from .models import Author
+
+
+def person_data(request, author):
+    """schema.org ``Person`` for ``author``: name, page, bio, photo and http(s) links only."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+        "worksFor": {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")},
+    }
+    if author.bio:
+        data["description"] = author.bio
+    if author.photo:
+        data["image"] = request.build_absolute_uri(author.photo.url)
+    links = safe_links(author)
+    if links:
+        data["sameAs"] = links
+    return data
+
+
+def safe_links(author):
+    """The author's links that may become ``href``s: http(s) only, whatever is stored."""
+    stored = author.links if isinstance(author.links, list) else []
+    return [url for url in (rendering.web_url(link) for link in stored if isinstance(link, str)) if url]
+
+
+class AuthorDetailView(PublicSiteMixin, ListView):
+    """One of our authors: who they are, then their live articles, newest first."""
+
+    template_name = "authors/author_detail.html"
+
+    def get_queryset(self):
+        # An author with no live article has no public page yet.
+        self.author = get_object_or_404(Author.objects.live(), slug=self.kwargs["slug"])
+        return super().get_queryset().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        author = self.author
+        return super().get_context_data(
+            heading=author.name,
+            kind="Author",
+            author=author,
+            links=safe_links(author),
+            photo_url=author.photo.url if author.photo else "",
+            json_ld=rendering.json_ld(person_data(self.request, author)),
+            feeds=feed_links("authors:rss", "authors:atom", slug=author.slug),
+            **kwargs,
+        )
+
+
+class HouseView(PublicSiteMixin, ListView):
+    """“Our reporting”: the newsroom's own live articles, newest first."""
+
+    template_name = "articles/article_list.html"
+    heading = "Our reporting"
+
+    def get_queryset(self):
+        return super().get_queryset().house()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            feeds=feed_links("authors:house-rss", "authors:house-atom"), **kwargs
+        )
