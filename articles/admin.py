@@ -629,8 +629,11 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        # The house form needs no provider or URL; an imported one needs both.
-        return type(form.__name__, (form,), {"is_house": self._is_house(request, obj)})
+        # The house form needs no provider or URL; an imported one needs both. Set on
+        # the class get_form just built (a subclass would rebuild its fields and
+        # drop the Markdown editor's widgets).
+        form.is_house = self._is_house(request, obj)
+        return form
 
     def get_fieldsets(self, request, obj=None):
         if obj is None and self.adding_house(request):
