@@ -31,6 +31,8 @@ def test_the_printed_passwords_sign_in_to_the_admin_in_each_role(settings):
     assert editor.is_staff and not editor.is_superuser
     assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
     assert get_user_model().objects.get(username="publisher").groups.filter(name="Publishers").exists()
+    # The editor writes house articles under a byline of their own.
+    assert editor.author_profile.name == "Demo Editor"
 
     client = Client()
     response = client.post(

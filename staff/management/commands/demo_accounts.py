@@ -1,4 +1,4 @@
-"""Demo sign-ins for a development machine: an editor and a publisher, with new passwords printed.
+"""Demo sign-ins for a development machine: an editor (with an author profile) and a publisher.
 
     manage.py demo_accounts            # create them (once); says so if they exist
     manage.py demo_accounts --reset    # give both new passwords and print them
@@ -16,7 +16,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# username -> (group, full name)
+from authors.models import Author
+
+# username -> (group, full name); the editor also writes under a byline of their own.
+BYLINED = "editor"
 ACCOUNTS = {
     "editor": ("Editors", "Demo Editor"),
     "publisher": ("Publishers", "Demo Publisher"),
@@ -64,8 +67,15 @@ class Command(BaseCommand):
                 user.is_active = True
                 user.save()
                 user.groups.add(group)
+                if username == BYLINED:
+                    Author.objects.get_or_create(
+                        user=user,
+                        defaults={"name": full_name, "slug": "demo-editor", "bio": "Writes the demo's house articles."},
+                    )
                 lines.append(f"  {username:<10} {password}   ({group_name})")
         self.stdout.write(self.style.SUCCESS("Demo accounts (development only):"))
+        if any(line.split()[0] == BYLINED for line in lines):
+            lines.append(f"  ({BYLINED} writes as the author profile \"Demo Editor\", byline of house articles)")
         for line in lines:
             self.stdout.write(line)
         if "publisher" in {line.split()[0] for line in lines}:
