@@ -506,7 +506,7 @@ class BylineInline(admin.TabularInline):
 class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
-        "headline", "source", "byline", "status_badge", "published_at", "is_live", "topic_list", "quality",
+        "headline", "source", "status_badge", "published_at", "is_live", "topic_list", "quality",
         "heat", "lead_image",
     ]
     list_filter = [
@@ -555,18 +555,19 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
             Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk")),
         )
 
-    @admin.display(description="provider", ordering="provider__name")
+    @admin.display(description="provider / byline", ordering="provider__name")
     def source(self, article):
-        return article.provider.name if article.provider is not None else "House"
-
-    @admin.display(description="byline")
-    def byline(self, article):
-        """Our authors of a house article; the outlet's named writers of an imported one."""
+        """Who it comes from, and under whose names: our authors of a house article, the
+        outlet's named writers of an imported one. One column: two would push the list
+        sideways on a laptop."""
+        origin = article.provider.name if article.provider is not None else "House"
         if article.provider is None:
             names = [row.author.name for row in article.bylines.all()]
         else:
             names = [name for name in (article.source_authors or []) if isinstance(name, str)]
-        return _clamped(", ".join(names)) if names else "—"
+        if not names:
+            return origin
+        return format_html('{}<br><span class="nr-byline">by {}</span>', origin, _clamped(", ".join(names)))
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):

@@ -25,6 +25,7 @@ sees those. ``?utm_source=`` and other tracking or random parameters would
 otherwise make one entry each, and let anyone fill the cache.
 """
 
+import contextvars
 import hashlib
 import logging
 import math
@@ -131,8 +132,17 @@ def next_scheduled_change():
     return min(moments) if moments else None
 
 
+# The version a public page is being built under: the page's parts built once per
+# version (``per_version``: banners, pins, menus) use the same one, without reading
+# the shared store again.
+_page_version = contextvars.ContextVar("public_page_version", default=None)
+
+
 def content_version():
     """The current ``(token, minted_at)``, minting a new one when none is cached."""
+    building = _page_version.get()
+    if building is not None:
+        return building
     versions = _versions()
     version = versions.get(VERSION_KEY)
     if version is not None:
@@ -241,12 +251,15 @@ def public_page(max_age=0, params=None):
 
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
+                building = _page_version.set((token, minted_at))
                 try:
                     response = _cached_or_rendered(
                         f"{PAGE_KEY_PREFIX}:{digest}", view, request, args, kwargs
                     )
                 except _CacheDown:
                     return _served_fresh(view, request, args, kwargs)
+                finally:
+                    _page_version.reset(building)
             if response.status_code in (200, 304):
                 # Ours replace the views' own (a feed's newest item date would go
                 # backwards when that item is withdrawn).

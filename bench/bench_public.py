@@ -78,20 +78,20 @@ def environment(database, **extra):
     return env
 
 
-def manage(env, *args):
-    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True,
+def manage(env, *args, cwd=ROOT):
+    subprocess.run([str(PYTHON), "manage.py", *args], cwd=cwd, env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
 
 class Server:
     """gunicorn with 2 sync workers on a free loopback port, stopped on exit."""
 
-    def __init__(self, env):
+    def __init__(self, env, cwd=ROOT):
         self.port = free_port()
         self.process = subprocess.Popen(
             [str(GUNICORN), "newsroom.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
              "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
+            cwd=cwd, env=env, start_new_session=True,
             # The site logs to stdout, which is this script's report.
             stdout=subprocess.DEVNULL,
         )

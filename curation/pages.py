@@ -21,7 +21,7 @@ from articles.queries import listed_articles
 from newsroom.prepared import PreparedQuerySet
 from stories.models import with_story
 
-from .models import Pin, in_window
+from .models import in_window
 
 
 def top_stories():
@@ -49,11 +49,6 @@ def pinned_articles(page):
         )
         .order_by("pin_position", "pin_id")
     )
-
-
-def front_page_pin_articles():
-    """The ids of articles pinned on the front page and not ended: a subquery, for their pictures."""
-    return Pin.objects.filter(_not_ended(), topic__isnull=True).values("article_id")
 
 
 _front_page = PreparedQuerySet(lambda: pinned_articles(Q(pins__topic__isnull=True)))

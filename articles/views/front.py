@@ -1,13 +1,12 @@
 """The front page: the lead story, the desk's top stories, then the latest live articles."""
 
-from django.db.models import Q
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
 from articles.pagination import CursorPage, cursor_for
 from articles.presenting import stories
 from articles.queries import lead_images, listed_articles
-from curation.pages import front_page_pin_articles, front_page_pins
+from curation.pages import front_page_pins
 from newsroom.prepared import PreparedQuerySet
 from stories.models import one_per_story, with_story
 
@@ -46,14 +45,10 @@ def choose_lead(candidates):
 # The busiest query of the site, compiled once per process (newsroom.prepared).
 # Each candidate comes with its story, so one event shows once (see stories.models).
 _front_page_candidates = PreparedQuerySet(lambda: with_story(listed_articles())[:LEAD_CANDIDATES])
-# Their pictures and the desk's pinned articles', found by the same cut of the
-# live articles and the pins rather than a list of ids, so that this query too
-# is compiled only once.
+# Their pictures, found by the same cut of the live articles rather than a list
+# of ids, so that this query too is compiled only once.
 _front_page_lead_images = PreparedQuerySet(
-    lambda: lead_images().filter(
-        Q(article__in=listed_articles().values("pk")[:LEAD_CANDIDATES])
-        | Q(article__in=front_page_pin_articles())
-    )
+    lambda: lead_images().filter(article__in=listed_articles().values("pk")[:LEAD_CANDIDATES])
 )
 
 
@@ -80,6 +75,10 @@ class FrontPageView(PublicSiteMixin, ListView):
     def candidates(self):
         candidates = _front_page_candidates()
         images = {image.article_id: image for image in _front_page_lead_images()}
+        # Pinned articles older than the candidates: their pictures too (only when pinned).
+        older = [article.pk for article in self.pinned if article.pk not in images]
+        if older:
+            images.update((image.article_id, image) for image in lead_images().filter(article__in=older))
         for article in [*candidates, *self.pinned]:
             article.lead_images = [images[article.pk]] if article.pk in images else []
         return candidates
