@@ -213,3 +213,18 @@ def test_an_imported_articles_snapshot_has_no_byline_and_costs_no_query(make_art
     with django_assert_num_queries(0):
         snap = contents.snapshot(article, topics=[], images=[])
     assert snap["bylines"] == []
+
+
+def test_a_drafts_byline_change_is_written_at_once_and_kept_as_a_revision(client, make_house_article, make_author,
+                                                                          editor):
+    jane, sam = make_author(name="Jane Doe", slug="jd"), make_author(name="Sam Roe", slug="sr")
+    article = make_house_article(authors=[jane], status="draft")
+    client.force_login(editor)
+
+    assert edit(client, article, **{"bylines-0-DELETE": "on", "bylines-1-author": sam.pk,
+                                    "bylines-1-position": 0}).status_code == 302
+
+    assert rows(article) == ["Sam Roe"] and reload(article).pending_revision is None
+    latest = Revision.objects.filter(article=article).latest("created_at")
+    assert [e["name"] for e in latest.content["bylines"]] == ["Sam Roe"]
+    assert "byline" in latest.message.lower()
