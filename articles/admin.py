@@ -30,7 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from authors.models import Byline
+from authors.models import Author, Byline
 from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
 from revisions import content as contents
@@ -479,7 +479,13 @@ class RelatedInline(ImportedReadOnlyInline, admin.StackedInline):
 
 
 class BylineInline(admin.TabularInline):
-    """The article's authors, in byline order (1 first)."""
+    """The article's authors, in byline order (1 first).
+
+    The byline is content: a save hands it to the workflow (``byline_content``),
+    so on a published article an editor's change waits in the pending version
+    like the headline's. With a pending byline the rows are that byline's
+    (``pending_byline``), so an editor goes on from it.
+    """
 
     model = Byline
     extra = 1
@@ -489,6 +495,10 @@ class BylineInline(admin.TabularInline):
     verbose_name = "author"
     verbose_name_plural = "Byline"
 
+    def get_extra(self, request, obj=None, **kwargs):
+        pending = pending_byline(obj)
+        return self.extra + (len(pending) if pending is not None else 0)
+
     def has_add_permission(self, request, obj=None):
         return (obj is None or obj.status != Status.KILLED) and super().has_add_permission(request, obj)
 
@@ -497,6 +507,53 @@ class BylineInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return (obj is None or obj.status != Status.KILLED) and super().has_delete_permission(request, obj)
+
+
+def pending_byline(article):
+    """The pending version's byline if it differs from the live rows, else ``None``."""
+    if article is None or article.pk is None or article.pending_revision_id is None:
+        return None
+    pending = editorial.pending_content(article)["bylines"]
+    live = contents.house_bylines(article)
+    if pending is None or not contents.changed_fields({"bylines": live}, {"bylines": pending}):
+        return None
+    return [entry for entry in pending if entry["id"] is not None]
+
+
+def byline_content(formset):
+    """The byline a submitted byline formset asks for (content entries, in order), or ``None`` if unchanged.
+
+    Its rows are the ones an editor starts from (``BylineInline``); a form
+    left as it was keeps its row, a changed one takes the typed author and
+    place, a deleted one leaves. Places tie in the order the rows were listed.
+    """
+    if not formset.has_changed():
+        return None
+    placed = []
+    for index, subform in enumerate(formset.forms):
+        if formset.can_delete and formset._should_delete_form(subform):
+            continue
+        data = getattr(subform, "cleaned_data", None) or {}
+        author = data.get("author")
+        if author is None:
+            continue
+        if not data and not subform.has_changed() and subform.initial.get("author"):
+            # A row of the pending byline left as it was (an unchanged extra form has no cleaned data).
+            data = {"author": subform.initial["author"], "position": subform.initial.get("position")}
+        author = data.get("author")
+        if author is None:
+            continue
+        placed.append((data.get("position") or 0, index, author))
+    placed.sort(key=lambda item: item[:2])
+    ids = [author for _position, _index, author in placed if not isinstance(author, Author)]
+    found = Author.objects.in_bulk(ids) if ids else {}
+    authors = [author if isinstance(author, Author) else found.get(author) for _p, _i, author in placed]
+    entries, seen = [], set()
+    for author in authors:
+        if author is not None and author.pk not in seen:
+            seen.add(author.pk)
+            entries.append(contents.byline_entry(author.pk, author.name))
+    return entries
 
 
 # --- the article admin ---------------------------------------------------------
@@ -627,6 +684,18 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
         if self._is_house(request, obj):
             return [BylineInline, ImageInline]
         return [ImageInline, RelatedInline]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        pending = pending_byline(obj) if isinstance(inline, BylineInline) else None
+        if pending is not None:
+            # The editor goes on from the pending byline, not the live rows (saved through the workflow).
+            kwargs["queryset"] = Byline.objects.none()
+            kwargs["initial"] = [
+                {"author": entry["id"], "position": position}
+                for position, entry in enumerate(pending)
+            ]
+        return kwargs
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -768,9 +837,14 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
             workflow.creation_completed(form.instance)
             return
         article = form.instance
-        # Never ``form.save_m2m()``: the topics are content, saved with the rest below.
+        # Never ``form.save_m2m()``: the topics are content, saved with the rest below;
+        # so is the byline: its rows are written by the workflow (or held in the pending version).
         for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+            if formset.model is not Byline:
+                self.save_formset(request, form, formset, change=change)
+            else:  # nothing saved here; the admin's change message reads these
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        bylines = next((byline_content(formset) for formset in formsets if formset.model is Byline), None)
         pictures_changed = any(
             formset.model is Image and formset.has_changed() for formset in formsets
         )
@@ -780,6 +854,8 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
         content = form.content(
             images=editorial.live_content(article)["images"] if pictures_changed else None
         )
+        if bylines is not None:
+            content = contents.overlay(content, {"bylines": bylines})
         model_fields = {f.name for f in Article._meta.concrete_fields} - set(CONTENT_COLUMNS)
         others = [name for name in form.changed_data if name in model_fields]
         labels = [*form.changed_labels(content),

@@ -93,6 +93,7 @@ def save_content(article, content, *, by=None, message="", origin=Origin.EDIT, p
         live = live_content(article)
         ensure_baseline(article, live)
         base = editable_content(article)
+        content = with_byline(content, base)
         changed = contents.changed_fields(base, content)
         if not changed and not (publish and article.pending_revision_id):
             return Saved()
@@ -146,12 +147,44 @@ def use_source(article, names, *, by=None, message=""):
 
 
 def restore(article, revision, *, by=None, message="", publish=False):
-    """Bring an old revision's content back as a new version (pending on a published article)."""
+    """Bring an old revision's content back as a new version (pending on a published article).
+
+    Its byline comes back too, less the authors deleted since (the message
+    names them); a revision kept before bylines were keeps the current byline.
+    """
+    content, missing = restorable_content(article, revision)
+    if not message:
+        message = f"Restored the version of {timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}."
+        if missing:
+            message += " Left out of the byline, deleted since: " + ", ".join(missing) + "."
     return save_content(
-        article, revision.content, by=by, origin=Origin.RESTORE, publish=publish,
-        restored_from=revision,
-        message=message or f"Restored the version of {timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}.",
+        article, content, by=by, origin=Origin.RESTORE, publish=publish, restored_from=revision,
+        message=message,
     )
+
+
+def restorable_content(article, revision):
+    """``(content, missing names)``: ``revision``'s content as a restore brings it back.
+
+    Authors deleted since leave the byline (their names are returned); a
+    byline not recorded is the one an editor starts from now.
+    """
+    from authors.models import Author
+
+    content = with_byline(contents.normalise(revision.content), editable_content(article))
+    ids = [entry["id"] for entry in content["bylines"] if entry["id"] is not None]
+    existing = set(Author.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    kept = [entry for entry in content["bylines"] if entry["id"] in existing]
+    missing = [entry["name"] or "(no name)" for entry in content["bylines"] if entry["id"] not in existing]
+    content["bylines"] = kept
+    return content, missing
+
+
+def with_byline(content, base):
+    """``content`` with ``base``'s byline where its own is not recorded (a revision older than bylines)."""
+    if content["bylines"] is None:
+        content = {**content, "bylines": base["bylines"] or []}
+    return content
 
 
 def ensure_baseline(article, live=None):
@@ -191,11 +224,12 @@ def record_correction(article, *, by=None, note=""):
 # --- writing the live content --------------------------------------------------------------
 
 
-def write_live(article, content, *, topics=True, images=True):
-    """Put ``content`` in the article's columns and its topic and picture rows.
+def write_live(article, content, *, topics=True, images=True, bylines=True):
+    """Put ``content`` in the article's columns and its topic, picture and byline rows.
 
     Pictures are matched by address, so one still listed keeps our cached copy
-    of it; the caller saves the article.
+    of it; an author deleted since the content was saved is left out of the
+    byline. The caller saves the article.
     """
     content = contents.normalise(content)
     article.title = content["title"]
@@ -207,6 +241,20 @@ def write_live(article, content, *, topics=True, images=True):
         article.topics.set(content["topics"], clear=True)
     if images:
         _write_images(article, content["images"])
+    if bylines and content["bylines"] is not None and article.provider_id is None:
+        _write_bylines(article, content["bylines"])
+
+
+def _write_bylines(article, entries):
+    from authors.models import Author, Byline
+
+    ids = [entry["id"] for entry in entries if entry["id"] is not None]
+    existing = set(Author.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    Byline.objects.filter(article=article).delete()
+    Byline.objects.bulk_create([
+        Byline(article=article, author_id=author_id, position=position)
+        for position, author_id in enumerate(author_id for author_id in ids if author_id in existing)
+    ])
 
 
 def _write_images(article, entries):
@@ -231,7 +279,8 @@ def _go_live(article, revision, content, source):
     live = live_content(article)
     changed = contents.changed_fields(live, content)
     was_live = article.is_live()
-    write_live(article, content, topics="topics" in changed, images="images" in changed)
+    write_live(article, content, topics="topics" in changed, images="images" in changed,
+               bylines="bylines" in changed)
     fields = ["title", "excerpt", "editor_note", "body", "category", "pending_revision",
               "pending_sent_back", "source_values", "edited_fields", "source_changed"]
     if was_live and changed:

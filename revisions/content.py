@@ -5,17 +5,21 @@ history compares field by field:
 
     {"title": str, "excerpt": str, "editor_note": str, "body": str,
      "category": str, "topics": [name, ...], "images": [{"url", "title",
-     "attribution", "width", "height"}, ...]}
+     "attribution", "width", "height"}, ...], "bylines": [{"id", "name"}, ...]}
 
 Topics are sorted (a topic set has no order); pictures keep theirs (the first
-is the lead picture). Nothing here touches the database but ``snapshot``,
+is the lead picture), bylines too (our ``authors.Author`` rows, first author
+first; an imported article's outlet names are not content and this list is
+empty for it). A revision stored before bylines were kept has no "bylines":
+it normalises to ``None``, "not recorded", which compares equal to any byline
+and which a save fills in with the byline it started from. Nothing here touches the database but ``snapshot``,
 which reads an article's rows.
 """
 
 from __future__ import annotations
 
 # In the order the history and the compare view show them.
-FIELDS = ("title", "excerpt", "editor_note", "body", "category", "topics", "images")
+FIELDS = ("title", "excerpt", "editor_note", "body", "category", "bylines", "topics", "images")
 # The fields an article file writes; an editor's value of one of them is an override.
 SOURCE_FIELDS = ("title", "excerpt", "body", "category", "topics", "images")
 LABELS = {
@@ -24,6 +28,7 @@ LABELS = {
     "editor_note": "Editor's note",
     "body": "Body",
     "category": "Category",
+    "bylines": "Byline",
     "topics": "Topics",
     "images": "Pictures and captions",
 }
@@ -37,6 +42,39 @@ def image_entry(url, title=None, attribution=None, width=None, height=None):
         "width": width,
         "height": height,
     }
+
+
+def byline_entry(author_id, name):
+    return {"id": author_id, "name": str(name or "")}
+
+
+def normalise_bylines(value):
+    """A stored byline list in canonical form, or ``None`` (not recorded) for anything not a list.
+
+    Entries keep their order; one that is not an object is dropped, an id that
+    is not a whole number reads as ``None`` (no author to write back), and an
+    author listed twice keeps its first place.
+    """
+    if not isinstance(value, list):
+        return None
+    entries, seen = [], set()
+    for entry in value:
+        if not isinstance(entry, dict):
+            continue
+        author_id = entry.get("id")
+        if not isinstance(author_id, int) or isinstance(author_id, bool) or not 0 < author_id < 2**63:
+            author_id = None
+        if author_id is not None:
+            if author_id in seen:
+                continue
+            seen.add(author_id)
+        entries.append(byline_entry(author_id, _text(entry.get("name"))))
+    return entries
+
+
+def byline_text(value):
+    """The byline's names as plain text ("Jane Doe, Sam Roe"); "" for none or not recorded."""
+    return ", ".join(entry["name"] for entry in value or [])
 
 
 def normalise(content):
@@ -53,6 +91,7 @@ def normalise(content):
         "editor_note": _text(content.get("editor_note")),
         "body": _text(content.get("body")),
         "category": _text(content.get("category")),
+        "bylines": normalise_bylines(content.get("bylines")),
         "topics": sorted_topics(topics if isinstance(topics, list) else []),
         "images": [
             image_entry(
@@ -75,8 +114,13 @@ def sorted_topics(names):
     return sorted({str(name) for name in names}, key=lambda name: (name.casefold(), name))
 
 
-def snapshot(article, *, topics=None, images=None):
-    """The content ``article``'s rows hold now (pass ``topics``/``images`` to skip their queries)."""
+def snapshot(article, *, topics=None, images=None, bylines=None):
+    """The content ``article``'s rows hold now (pass ``topics``/``images``/``bylines`` to skip their queries).
+
+    An imported article has no house bylines: its list is empty without a query.
+    """
+    if bylines is None:
+        bylines = house_bylines(article)
     if topics is None:
         topics = [topic.name for topic in article.topics.all()]
     if images is None:
@@ -90,9 +134,18 @@ def snapshot(article, *, topics=None, images=None):
         "editor_note": article.editor_note,
         "body": article.body,
         "category": article.category,
+        "bylines": bylines,
         "topics": topics,
         "images": images,
     })
+
+
+def house_bylines(article):
+    """``article``'s ``Byline`` rows as content entries, in byline order (none for an imported one)."""
+    if article.pk is None or article.provider_id is not None:
+        return []
+    rows = article.bylines.select_related("author").only("article_id", "author__name").order_by("position", "pk")
+    return [byline_entry(row.author_id, row.author.name) for row in rows]
 
 
 def from_file(data):
@@ -102,6 +155,7 @@ def from_file(data):
         "excerpt": data.excerpt,
         "body": data.body,
         "category": data.category,
+        "bylines": [],
         "topics": list(data.topics),
         "images": [
             image_entry(image.url, image.title, image.attribution, image.width, image.height)
@@ -117,12 +171,19 @@ def changed_fields(old, new):
     measurements, not content.
     """
     old, new = normalise(old), normalise(new)
-    return [name for name in FIELDS if _comparable(name, old[name]) != _comparable(name, new[name])]
+    return [
+        name for name in FIELDS
+        if old[name] is not None and new[name] is not None  # a byline not recorded differs from none
+        and _comparable(name, old[name]) != _comparable(name, new[name])
+    ]
 
 
 def _comparable(name, value):
     if name == "images":
         return [(image["url"], image["title"], image["attribution"]) for image in value]
+    if name == "bylines":
+        # The same authors in the same order; an author renamed since is the same byline.
+        return [entry["id"] if entry["id"] is not None else entry["name"] for entry in value]
     return value
 
 

@@ -4,7 +4,7 @@ Text fields are compared word by word (``difflib`` on word tokens) and
 rendered server-side with ``<del>``/``<ins>``, each carrying a visually hidden
 "removed"/"added" so the change is not told by colour or strike-through
 alone. Every piece of revision text is escaped here: a headline holding
-``<script>`` stays text. Topics are compared as sets, pictures as an ordered
+``<script>`` stays text. A byline is compared as its names' text. Topics are compared as sets, pictures as an ordered
 list (added, removed, moved, caption or credit changed).
 """
 
@@ -52,6 +52,8 @@ def compare(old, new):
         if name in TEXT_FIELDS:
             html = word_diff(old[name], new[name]) if name in changed else escape(new[name])
             diffs.append(FieldDiff(name, label, name in changed, "text", html=html))
+        elif name == "bylines":
+            diffs.append(byline_diff(old[name], new[name], FieldDiff(name, label, name in changed, "text")))
         elif name == "topics":
             before, after = set(old[name]), set(new[name])
             diffs.append(FieldDiff(
@@ -61,6 +63,20 @@ def compare(old, new):
         else:
             diffs.append(image_diff(old[name], new[name], FieldDiff(name, label, name in changed, "images")))
     return diffs
+
+
+NOT_RECORDED = "(not recorded in this version)"
+
+
+def byline_diff(old, new, diff):
+    """The byline as text, its names word-diffed like a text field (escaped; "not recorded" for an old revision)."""
+    if old is None or new is None:
+        diff.html = escape(contents.byline_text(new) if new is not None else NOT_RECORDED)
+    elif diff.changed:
+        diff.html = word_diff(contents.byline_text(old), contents.byline_text(new))
+    else:
+        diff.html = escape(contents.byline_text(new))
+    return diff
 
 
 def tokens(text):

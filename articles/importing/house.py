@@ -99,7 +99,10 @@ def _write(article, data, authors, source_path, *, user, run_id):
     workflow.record_import([article], user=user, created=created)
     Revision.objects.create(
         article=article, origin=Revision.Origin.IMPORT, user=user, import_run_id=run_id,
-        file=str(source_path)[:1000], content=contents.from_file(data), created_at=now,
+        file=str(source_path)[:1000], created_at=now,
+        content={**contents.from_file(data), "bylines": [
+            contents.byline_entry(author.pk, author.name) for author in authors
+        ]},
         was_live=article.is_live(now),
     )
     return article

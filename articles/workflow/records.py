@@ -149,6 +149,8 @@ def audit_value(name, value):
         return value.isoformat()
     if name == "topics":
         return ", ".join(value)
+    if name == "bylines":
+        return contents.byline_text(value)
     if name == "images":
         return " | ".join(
             (image["title"] or image["url"]) + (f" ({image['attribution']})" if image["attribution"] else "")

@@ -472,7 +472,9 @@ class Restore(Step):
             )
         if publish and article.status == Status.PUBLISHED and not by.has_perm(STEPS["publish"].permission):
             raise NotPermitted("You may not publish changes: restore it as the pending version instead.")
-        unchanged = not contents.changed_fields(editorial.editable_content(article), revision.content)
+        unchanged = not contents.changed_fields(
+            editorial.editable_content(article), editorial.restorable_content(article, revision)[0]
+        )
         if unchanged and not (publish and article.pending_revision_id):
             raise TransitionNotAllowed(
                 "That version is the same as the current one: nothing to restore.", code="nothing_to_restore"
@@ -482,7 +484,8 @@ class Restore(Step):
         revision = self._revision(article, revision)
         self.check(article, by, note=note, expected_version=expected_version, revision=revision, publish=publish)
         publish = publish and article.status == Status.PUBLISHED
-        changed = contents.changed_fields(editorial.editable_content(article), revision.content)
+        restored, missing = editorial.restorable_content(article, revision)
+        changed = contents.changed_fields(editorial.editable_content(article), restored)
         if not editorial.holds_changes(article):
             outcome = "written at once"
         elif publish:
@@ -493,6 +496,7 @@ class Restore(Step):
             f"Restored the version of {when(revision.created_at)} (revision {revision.pk}, "
             f"{revision.author()}), {outcome}."
             + (f" Changed: {', '.join(contents.LABELS[name].lower() for name in changed)}." if changed else "")
+            + (f" Left out of the byline, deleted since: {', '.join(missing)}." if missing else "")
             + (f"\n{note.strip()}" if note.strip() else "")
         )
         with transaction.atomic():

@@ -88,6 +88,8 @@ def test_a_house_file_is_imported_as_a_house_article_with_our_authors(tmp_path, 
     assert article.is_house and article.slug == "harbour-cranes-return" and article.is_live()
     assert [b.author.slug for b in Byline.objects.filter(article=article).order_by("position")] == ["sam-roe", "jane-doe"]
     assert article.revisions.count() == 1 and article.transitions.count() == 1
+    # The imported version records the byline, so the history can compare and restore it.
+    assert [e["name"] for e in article.revisions.get().content["bylines"]] == ["Sam Roe", "Jane Doe"]
     assert client.get("/authors/jane-doe/").status_code == 200
 
 
