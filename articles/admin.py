@@ -612,19 +612,9 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
             Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "pk")),
         )
 
-    @admin.display(description="provider / byline", ordering="provider__name")
+    @admin.display(description="provider", ordering="provider__name")
     def source(self, article):
-        """Who it comes from, and under whose names: our authors of a house article, the
-        outlet's named writers of an imported one. One column: two would push the list
-        sideways on a laptop."""
-        origin = article.provider.name if article.provider is not None else "House"
-        if article.provider is None:
-            names = [row.author.name for row in article.bylines.all()]
-        else:
-            names = [name for name in (article.source_authors or []) if isinstance(name, str)]
-        if not names:
-            return origin
-        return format_html('{}<br><span class="nr-byline">by {}</span>', origin, _clamped(", ".join(names)))
+        return article.provider.name if article.provider is not None else "House"
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):
@@ -640,8 +630,19 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
 
     @admin.display(description="title", ordering="title")
     def headline(self, article):
-        """The title, clamped to two lines by the stylesheet; the whole of it on hover."""
-        return _clamped(article.title)
+        """The title, clamped to two lines by the stylesheet (the whole of it on hover), and
+        the byline below it: our authors of a house article, the outlet's named writers of
+        an imported one. In the title's column: a column of its own pushed the list
+        sideways on a laptop."""
+        if article.provider is None:
+            names = [row.author.name for row in article.bylines.all()]
+        else:
+            names = [name for name in (article.source_authors or []) if isinstance(name, str)]
+        if not names:
+            return _clamped(article.title)
+        return format_html(
+            '{}<span class="nr-byline">by {}</span>', _clamped(article.title), ", ".join(names)
+        )
 
     @admin.display(description="topics")
     def topic_list(self, article):
