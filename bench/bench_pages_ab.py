@@ -23,11 +23,11 @@ from pathlib import Path
 from bench_public import (
     CACHED_ARTICLES,
     COUNT,
-    PYTHON,
     ROOT,
     Server,
     corpus,
     environment,
+    live_article_paths,
     load,
     log,
     manage,
@@ -53,17 +53,6 @@ def baseline_tree(rev, work):
     return tree
 
 
-def article_paths(env, cwd, count=200):
-    # The same articles on both trees: the corpus is the same, ordered by slug.
-    code = (
-        "from articles.models import Article\n"
-        f"for a in Article.objects.live().order_by('slug')[:{count}]: print(a.get_absolute_url())"
-    )
-    out = subprocess.run([str(PYTHON), "manage.py", "shell", "-c", code], cwd=cwd, env=env,
-                         capture_output=True, text=True, check=True).stdout
-    return [line for line in out.splitlines() if line.startswith("/articles/")]
-
-
 def ratio(server, paths, seconds, workdir, warm):
     trivial, _ = load(server, ["/bench/trivial"], seconds, workdir, warm=warm)
     page, _ = load(server, paths, seconds, workdir, warm=warm)
@@ -86,7 +75,8 @@ def main():
             env = environment(databases[name])
             manage(env, "migrate", "--noinput", cwd=tree)
             manage(env, "import_articles", str(files), cwd=tree)
-            articles = article_paths(env, tree)
+            # The same articles on both trees: the corpus is the same, ordered by slug.
+            articles = live_article_paths(env, order="slug", cwd=tree)
             paths[name] = {"articles": articles, "cached articles": articles[:CACHED_ARTICLES], "front": ["/"]}
         ratios = {page: {name: [] for name in trees} for page in PAGES}
         for page, (uncached, which) in PAGES.items():

@@ -190,12 +190,12 @@ def _python_client(server, paths, seconds, workdir=None):
     return len(latencies) / (time.monotonic() - started), latencies[len(latencies) // 2] * 1000
 
 
-def live_article_paths(env, count=200):
+def live_article_paths(env, count=200, order="?", cwd=ROOT):
     code = (
         "from articles.models import Article\n"
-        f"for a in Article.objects.live().order_by('?')[:{count}]: print(a.get_absolute_url())"
+        f"for a in Article.objects.live().order_by({order!r})[:{count}]: print(a.get_absolute_url())"
     )
-    out = subprocess.run([str(PYTHON), "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+    out = subprocess.run([str(PYTHON), "manage.py", "shell", "-c", code], cwd=cwd, env=env,
                          capture_output=True, text=True, check=True).stdout
     return [line for line in out.splitlines() if line.startswith("/articles/")]
 
