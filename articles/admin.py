@@ -30,6 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
+from authors.bylines import source_names
 from authors.models import Author, Byline
 from newsroom.admin import ReadOnlyAdminMixin
 from newsroom.staff_input import CheckedSelectionMixin, InstantFieldListFilter, parse_id
@@ -635,9 +636,9 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
         an imported one. In the title's column: a column of its own pushed the list
         sideways on a laptop."""
         if article.provider is None:
-            names = [row.author.name for row in article.bylines.all()]
+            names = [row.author.name for row in article.bylines.all()]  # prefetched
         else:
-            names = [name for name in (article.source_authors or []) if isinstance(name, str)]
+            names = source_names(article)
         if not names:
             return _clamped(article.title)
         return format_html(

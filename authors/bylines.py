@@ -46,10 +46,11 @@ def names(article):
             attach([article])
             authors = article.authors_shown
         return [Name(author.name, path_for("authors:detail", author.slug)) for author in authors[:MAX_SHOWN]]
-    return [Name(name) for name in _source_names(article)]
+    return [Name(name) for name in source_names(article)]
 
 
-def _source_names(article):
+def source_names(article):
+    """The outlet's writers an imported file named (``source_authors``), whatever shape was stored."""
     value = article.__dict__.get("source_authors")
     if not isinstance(value, list):
         return []

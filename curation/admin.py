@@ -10,6 +10,8 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from newsroom.staff_input import parse_id
+
 from .models import Banner, Pin
 
 
@@ -30,7 +32,12 @@ class PinAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        topic = initial.get("topic") or None
+        # From ?topic=<id>: anything that cannot be a topic's id means the front page.
+        topic = parse_id(str(initial.get("topic") or ""))
+        if topic is None:
+            initial.pop("topic", None)
+        else:
+            initial["topic"] = topic
         pins = Pin.objects.filter(topic=topic) if topic else Pin.objects.filter(topic__isnull=True)
         last = pins.order_by("-position").values_list("position", flat=True).first()
         initial.setdefault("position", 0 if last is None else last + 1)

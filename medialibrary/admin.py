@@ -121,6 +121,32 @@ class PictureAdmin(admin.ModelAdmin):
             ),
         )
 
+    def has_change_permission(self, request, obj=None):
+        """A picture a live article shows changes what readers see (alt text, crops): as with
+        the article itself, only a publisher may change it; others see it read-only."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("articles.publish_article"):
+            return True
+        return not self._shown_live(request, obj)
+
+    @staticmethod
+    def _shown_live(request, picture):
+        # Asked several times per page: looked up once per request and picture.
+        memo = request.__dict__.setdefault("_pictures_shown_live", {})
+        if picture.pk not in memo:
+            memo[picture.pk] = any(use.live for use in library.usage(picture))
+        return memo[picture.pk]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        picture = self.get_object(request, object_id)
+        if picture is not None and not self.has_change_permission(request, picture) \
+                and super().has_change_permission(request, picture):
+            messages.info(
+                request, "A live article shows this picture: only a publisher can change it now.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user

@@ -18,6 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from newsroom.staff_input import parse_id
+
 from .forms import PictureForm
 from .library import markdown_snippet
 from .models import Picture
@@ -67,9 +69,9 @@ def chooser(model_admin, request):
     query = request.GET.get("q", "").strip()[:200]
     page = Paginator(search(query), PER_PAGE).get_page(request.GET.get("p"))
     chosen = None
-    chosen_id = request.GET.get("chosen", "")
-    if chosen_id.isdigit():
-        picture = Picture.objects.filter(pk=int(chosen_id)).first()
+    chosen_id = parse_id(request.GET.get("chosen", ""))
+    if chosen_id is not None:
+        picture = Picture.objects.filter(pk=chosen_id).first()
         chosen = choice(picture) if picture else None
     context = {
         **model_admin.admin_site.each_context(request),

@@ -46,6 +46,19 @@ class PictureForm(forms.ModelForm):
             raise ValidationError(library.message_for(error), code=error.code) from None
         return upload
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and {"focal_x", "focal_y"} & set(self.changed_data) and not self.errors:
+            # A new focal point recrops the stored original: it must still be there and sound.
+            try:
+                library.stored_original(self.instance)
+            except (OSError, ImageRejected):
+                raise ValidationError(
+                    "This picture's stored file cannot be read, so it cannot be cropped again. "
+                    "Upload it again as a new picture.", code="unreadable",
+                ) from None
+        return cleaned
+
     def save(self, commit=True):
         picture = super().save(commit=False)
         if self.picture_bytes is not None:

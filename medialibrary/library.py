@@ -100,15 +100,22 @@ def store_new(data, *, focal_x=0.5, focal_y=0.5, storage=None):
     return Stored(name, image.width, image.height, renditions)
 
 
+def stored_original(picture, *, storage=None):
+    """``picture``'s original, opened with the upload checks (``OSError`` or ``ImageRejected`` if not)."""
+    storage = storage or default_storage
+    with storage.open(picture.file) as handle:
+        return processing.open_checked(handle.read())
+
+
 def recrop(picture, *, storage=None):
     """Remake ``picture``'s focal-point crops from its stored original; drops the old ones."""
     storage = storage or default_storage
-    with storage.open(picture.file) as handle:
-        image = processing.open_checked(handle.read())
+    image = stored_original(picture, storage=storage)
     crops = _crops(image, picture.focal_x, picture.focal_y)
-    old = [r["name"] for r in picture.renditions if r.get("crop")]
+    stored = picture.valid_renditions()
+    old = [r["name"] for r in stored if r.get("crop")]
     new = _write_crops(storage, picture.folder, crops, picture.focal_x, picture.focal_y)
-    picture.renditions = [r for r in picture.renditions if not r.get("crop")] + new
+    picture.renditions = [r for r in stored if not r.get("crop")] + new
     kept = {r["name"] for r in new}
     # After the rows that name them are saved (the caller's transaction).
     transaction.on_commit(lambda: [storage.delete(n) for n in old if n not in kept])

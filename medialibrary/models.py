@@ -66,7 +66,16 @@ class Picture(models.Model):
         return self.file.rsplit("/", 1)[0] if self.file else ""
 
     def full_renditions(self):
-        return [r for r in self.renditions or () if not r.get("crop")]
+        """The uncropped renditions; a stored entry of another shape is left out, never an error."""
+        return [r for r in self.valid_renditions() if not r.get("crop")]
+
+    def valid_renditions(self):
+        """``renditions`` entries that can be shown: objects with an int width and a file name."""
+        stored = self.renditions if isinstance(self.renditions, list) else []
+        return [
+            r for r in stored
+            if isinstance(r, dict) and isinstance(r.get("width"), int) and isinstance(r.get("name"), str)
+        ]
 
     def display_name(self):
         """Storage name of the file to link from a body: a JPEG up to 1024 wide, else the original."""

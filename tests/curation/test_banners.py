@@ -52,7 +52,7 @@ def test_an_unknown_stored_level_shows_as_information(client):
     assert "breaking__item--info" in banner_html(response.content.decode())
 
 
-def test_a_banner_appears_and_expires_at_its_times_through_the_page_cache(client, settings):
+def test_a_banner_appears_and_expires_at_its_times_through_the_page_cache(client, settings, clock_caches):
     settings.PUBLIC_CACHE_SECONDS = 86400
     now = timezone.now()
     Banner.objects.create(text="Count starts", starts_at=now + timedelta(minutes=10), ends_at=now + timedelta(hours=1))

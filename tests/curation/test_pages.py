@@ -94,7 +94,7 @@ def test_pinned_articles_do_not_repeat_on_later_pages(client, make_article):
     assert len(seen) == len(articles) - 2
 
 
-def test_a_pin_ends_at_its_time_even_through_the_page_cache(client, newsroom, settings):
+def test_a_pin_ends_at_its_time_even_through_the_page_cache(client, newsroom, settings, clock_caches):
     hot, plain = newsroom
     # Pages would otherwise be kept a day: only the pin's end may end them sooner.
     settings.PUBLIC_CACHE_SECONDS = 86400
@@ -112,7 +112,7 @@ def test_a_pin_ends_at_its_time_even_through_the_page_cache(client, newsroom, se
     assert "Plain 2" in titles(section(later, 'id="latest-heading"'))
 
 
-def test_a_pin_starts_at_its_time(client, newsroom):
+def test_a_pin_starts_at_its_time(client, newsroom, clock_caches):
     _, plain = newsroom
     now = timezone.now()
     Pin.objects.create(article=plain[4], position=0, starts_at=now + timedelta(hours=1))
