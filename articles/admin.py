@@ -535,9 +535,6 @@ def byline_content(formset):
         if formset.can_delete and formset._should_delete_form(subform):
             continue
         data = getattr(subform, "cleaned_data", None) or {}
-        author = data.get("author")
-        if author is None:
-            continue
         if not data and not subform.has_changed() and subform.initial.get("author"):
             # A row of the pending byline left as it was (an unchanged extra form has no cleaned data).
             data = {"author": subform.initial["author"], "position": subform.initial.get("position")}

@@ -169,11 +169,8 @@ def restorable_content(article, revision):
     Authors deleted since leave the byline (their names are returned); a
     byline not recorded is the one an editor starts from now.
     """
-    from authors.models import Author
-
     content = with_byline(contents.normalise(revision.content), editable_content(article))
-    ids = [entry["id"] for entry in content["bylines"] if entry["id"] is not None]
-    existing = set(Author.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    existing = _existing_authors(content["bylines"])
     kept = [entry for entry in content["bylines"] if entry["id"] in existing]
     missing = [entry["name"] or "(no name)" for entry in content["bylines"] if entry["id"] not in existing]
     content["bylines"] = kept
@@ -245,11 +242,19 @@ def write_live(article, content, *, topics=True, images=True, bylines=True):
         _write_bylines(article, content["bylines"])
 
 
-def _write_bylines(article, entries):
-    from authors.models import Author, Byline
+def _existing_authors(entries):
+    """The ids among a byline's ``entries`` whose authors still exist (one query, none if empty)."""
+    from authors.models import Author
 
     ids = [entry["id"] for entry in entries if entry["id"] is not None]
-    existing = set(Author.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return set(Author.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+def _write_bylines(article, entries):
+    from authors.models import Byline
+
+    ids = [entry["id"] for entry in entries if entry["id"] is not None]
+    existing = _existing_authors(entries)
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create([
         Byline(article=article, author_id=author_id, position=position)

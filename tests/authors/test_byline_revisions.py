@@ -228,3 +228,17 @@ def test_a_drafts_byline_change_is_written_at_once_and_kept_as_a_revision(client
     latest = Revision.objects.filter(article=article).latest("created_at")
     assert [e["name"] for e in latest.content["bylines"]] == ["Sam Roe"]
     assert "byline" in latest.message.lower()
+
+
+def test_an_editor_adds_an_author_to_the_pending_byline_and_keeps_the_pending_one(client, story, editor):
+    article, jane, sam = story
+    client.force_login(editor)
+    assert edit(client, article, **{"bylines-0-author": sam.pk}).status_code == 302
+
+    # The form now starts from the pending byline (Sam); adding Jane keeps Sam first.
+    data = form_data(client.get(change_url(reload(article))))
+    assert data["bylines-0-author"] == sam.pk
+    data.update({"bylines-1-author": jane.pk, "bylines-1-position": 1, "_save": "1"})
+    assert client.post(change_url(article), data).status_code == 302
+    assert [e["name"] for e in reload(article).pending_revision.content["bylines"]] == ["Sam Roe", "Jane Doe"]
+    assert rows(article) == ["Jane Doe"]
