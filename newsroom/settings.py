@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "axes",
     "staff",
+    # Background work: Django's Tasks API and its database queue; workers, recurring jobs (tasks/).
+    "django_tasks",
+    "django_tasks_db",
+    "tasks",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +178,12 @@ if _REPLICA_URL:
 # Full-text search's ORM helpers (SearchQuery, SearchRank) on PostgreSQL only.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
+
+# Background tasks: a queue in the site's own database (no extra server); workers are
+# `manage.py run_worker` (make run starts one, make worker starts one more). TASKS_BACKEND
+# may name another Tasks API backend ("django_tasks.backends.immediate.ImmediateBackend" runs
+# each task inside the request that enqueues it).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # Cache: local memory by default; Redis in production (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}

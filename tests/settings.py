@@ -11,3 +11,7 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-run-" + secrets.token_urlsafe(40))
 
 from newsroom.settings import *  # noqa: E402, F403
+
+# Tasks run inside the call that enqueues them unless a test starts real workers
+# (tests/tasks/ switch to the database queue and start worker processes).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
