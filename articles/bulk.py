@@ -14,30 +14,48 @@ natural key when they need the ids.
 
 ``COPY`` goes through psycopg's own cursor under Django's wrapper: it is used
 only with the psycopg releases it was verified on (``COPY_VERIFIED_ON``), and
-otherwise the rows go through ``executemany`` like on SQLite (slower, never
-broken). The tests write the same rows both ways and compare them.
+otherwise (one warning in the log) the rows go through ``executemany`` like on
+SQLite (slower, never broken). ``PREPARED_QUERIES=on``/``off`` forces either
+path, as for ``newsroom.prepared``. The tests write the same rows both ways
+and compare them.
 """
 
+import itertools
 from contextlib import nullcontext
 from functools import partial
 
 from django.db import connections, models, router
 from django.utils import timezone
 
+from newsroom.prepared import use_fast_path
+
 # psycopg feature releases whose Cursor.copy() / write_row() the COPY path was tested on.
 COPY_VERIFIED_ON = ((3, 2), (3, 3))
 
 
 def copy_supported(conn):
-    """True when ``conn`` is PostgreSQL through a psycopg release the COPY path was tested on."""
+    """True when ``conn`` is PostgreSQL through psycopg 3 and ``PREPARED_QUERIES`` allows COPY.
+
+    ``auto``: only on a psycopg release the COPY path was tested on.
+    """
     if conn.vendor != "postgresql":
         return False
     try:
         import psycopg
     except ImportError:  # psycopg2: no Cursor.copy()
         return False
-    release = tuple(int(part) for part in psycopg.__version__.split(".")[:2])
-    return release in COPY_VERIFIED_ON
+    return use_fast_path("psycopg", psycopg_release(psycopg.__version__), COPY_VERIFIED_ON)
+
+
+def psycopg_release(version):
+    """(major, minor) of a psycopg version string ("3.3.9", "3.4.0b1"); (0, 0) if unreadable."""
+    parts = []
+    for part in version.split(".")[:2]:
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        if not digits:
+            return (0, 0)
+        parts.append(int(digits))
+    return tuple(parts) if len(parts) == 2 else (0, 0)
 
 
 def insert_rows(model, field_names, rows):

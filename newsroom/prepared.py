@@ -16,30 +16,77 @@ list for ``__in``, cannot be one. Anything time-dependent must be computed by
 the database (``Now()``), never baked in from Python at compile time.
 
 The fast path leans on Django internals (a compiler's ``as_sql`` answered with
-frozen text, a stand-in ``Query`` handed to ``QuerySet``). It runs only on the
-Django versions it was verified on (``VERIFIED_ON``); on any other, or with
-``PREPARED_QUERIES=0``, every call simply evaluates the ORM queryset, which is
-slower but cannot break. The tests run each prepared query both ways and
-compare the rows.
+frozen text, a stand-in ``Query`` handed to ``QuerySet``). ``PREPARED_QUERIES``
+chooses: ``auto`` (the default) runs it only on the Django versions it was
+verified on (``VERIFIED_ON``), and on any other logs one warning and simply
+evaluates the ORM queryset on every call, which is slower but cannot break;
+``on`` forces the fast path, ``off`` the plain ORM. ``articles/bulk.py`` follows
+the same setting for its COPY path. The tests run each page both ways and
+compare what they show.
 """
 
 import copy
+import logging
 
 import django
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import QuerySet
+
+logger = logging.getLogger(__name__)
 
 # Django feature releases whose compiler and QuerySet internals the fast path was tested on.
 VERIFIED_ON = ((5, 2),)
 
+MODES = ("auto", "on", "off")
+# What a settings file or an environment variable may say for each mode.
+_SPELLINGS = {
+    None: "auto", "": "auto", "auto": "auto",
+    True: "on", "on": "on", "1": "on", "true": "on", "yes": "on",
+    False: "off", "off": "off", "0": "off", "false": "off", "no": "off",
+}
+# Unverified releases already warned about, so the log says it once per process.
+_warned = set()
+
+
+def mode():
+    """``PREPARED_QUERIES`` as ``"auto"``, ``"on"`` or ``"off"`` (booleans and None accepted)."""
+    chosen = getattr(settings, "PREPARED_QUERIES", None)
+    key = chosen.strip().lower() if isinstance(chosen, str) else chosen
+    try:
+        return _SPELLINGS[key]
+    except (KeyError, TypeError):
+        raise ImproperlyConfigured(
+            f"PREPARED_QUERIES must be one of auto, on, off; it is {chosen!r}."
+        ) from None
+
+
+def use_fast_path(library, release, verified):
+    """Whether a fast path verified on ``verified`` releases of ``library`` runs here.
+
+    ``release`` is the running (major, minor). ``on``/``off`` decide alone;
+    ``auto`` answers whether ``release`` was verified, warning once when not.
+    """
+    chosen = mode()
+    if chosen != "auto":
+        return chosen == "on"
+    if tuple(release) in verified:
+        return True
+    if (library, tuple(release)) not in _warned:
+        _warned.add((library, tuple(release)))
+        logger.warning(
+            "%s %s is not one the fast path was verified on (%s): using the plain fallback. "
+            "Set PREPARED_QUERIES=on to force the fast path once verified.",
+            library, ".".join(map(str, release)),
+            ", ".join(".".join(map(str, v)) for v in verified) or "none",
+        )
+    return False
+
 
 def fast_path_enabled():
     """True when prepared queries skip Django's compiler: the setting, or a verified Django."""
-    chosen = getattr(settings, "PREPARED_QUERIES", None)
-    if chosen is not None:
-        return bool(chosen)
-    return django.VERSION[:2] in VERIFIED_ON
+    return use_fast_path("Django", django.VERSION[:2], VERIFIED_ON)
 
 
 class PreparedQuerySet:

@@ -291,9 +291,12 @@ TAGGIT_CASE_INSENSITIVE = True
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 # Routes /bench/trivial, the baseline view of `make bench`; never in production.
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
-# The hottest pages' queries compiled once per process (newsroom/prepared.py): unset chooses
-# the fast path on the Django versions it was verified on, 0 forces the plain ORM, 1 forces it.
-PREPARED_QUERIES = env.bool("PREPARED_QUERIES", default=None)
+# The hottest pages' queries compiled once per process (newsroom/prepared.py) and the importer's
+# COPY (articles/bulk.py): auto runs them on the Django/psycopg releases they were verified on,
+# else the plain ORM; on forces the fast paths, off the plain ones (1 and 0 are read as on, off).
+PREPARED_QUERIES = env.str("PREPARED_QUERIES", default="auto").strip().lower() or "auto"
+if PREPARED_QUERIES not in ("auto", "on", "off", "1", "0", "true", "false", "yes", "no"):
+    raise ImproperlyConfigured(f"PREPARED_QUERIES must be auto, on or off, not {PREPARED_QUERIES!r}.")
 
 # Article bodies: only the first MARKDOWN_MAX_CHARS characters are rendered
 # (hostile Markdown costs up to ~20 µs of CPU a character), and each worker

@@ -1,0 +1,191 @@
+"""PREPARED_QUERIES: the fast paths and their plain fallbacks show readers the same pages.
+
+``newsroom/prepared.py`` and the importer's COPY (``articles/bulk.py``) lean on
+Django's and psycopg's internals. Every page that runs a prepared query is
+rendered on both paths here (on SQLite, and on PostgreSQL with DATABASE_URL),
+and an unverified Django or psycopg must choose the plain path by itself.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import django
+import pytest
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from articles import bulk
+from articles.models import Image, Topic
+from curation.models import Pin
+from newsroom import prepared
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsroom(make_article):
+    """Enough live articles for two front pages, with pictures, topics and pins."""
+    start = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    articles = [
+        make_article(title=f"Story {n}", topics=["Energy"], published_at=start + timedelta(hours=n),
+                     heat=n % 7, quality=(n * 13) % 100)
+        for n in range(45)
+    ]
+    for article in articles[::3]:
+        Image.objects.create(article=article, position=0, url=f"https://img.example/{article.pk}.jpg",
+                             width=800, height=600, title=f"Picture of {article.title}")
+    energy = Topic.objects.get(name="Energy")
+    Pin.objects.create(article=articles[3], position=0)
+    Pin.objects.create(article=articles[5], position=0, topic=energy)
+    Pin.objects.create(article=articles[8], position=1, topic=energy)
+    return articles
+
+
+# Every public page that runs a prepared query: what it lists comes from one.
+PAGES = {
+    "front page": lambda articles: "/",
+    "article page": lambda articles: articles[10].get_absolute_url(),
+    "article page with pictures": lambda articles: articles[9].get_absolute_url(),
+    "topic page": lambda articles: "/topics/energy/",
+}
+
+
+@pytest.fixture
+def path_taken(monkeypatch):
+    """Counts the calls that ran the fast path and those that ran the plain ORM."""
+    calls = {"fast": 0, "plain": 0}
+    compile_, evaluate = prepared.PreparedQuerySet._compile, prepared.PreparedQuerySet.evaluate
+
+    def counted_compile(self, alias):
+        calls["fast"] += 1
+        return compile_(self, alias)
+
+    def counted_evaluate(self, *values, using=None):
+        calls["plain"] += 1
+        return evaluate(self, *values, using=using)
+
+    monkeypatch.setattr(prepared.PreparedQuerySet, "_compile", counted_compile)
+    monkeypatch.setattr(prepared.PreparedQuerySet, "evaluate", counted_evaluate)
+    return calls
+
+
+def render(client, settings, url, mode):
+    settings.PREPARED_QUERIES = mode
+    # Nothing kept from the other path's render: pages, pins, the content version.
+    for cache in caches.all():
+        cache.clear()
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_shows_the_same_rows_on_either_path(client, settings, newsroom, path_taken, page, mode):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    url = PAGES[page](newsroom)
+    other = "off" if mode == "on" else "on"
+    reference = render(client, settings, url, other)
+
+    path_taken.update(fast=0, plain=0)
+    shown = render(client, settings, url, mode)
+
+    # The path asked for is the one that ran...
+    if mode == "on":
+        assert path_taken["fast"] > 0 and path_taken["plain"] == 0
+    else:
+        assert path_taken["plain"] > 0 and path_taken["fast"] == 0
+    # ...and it found exactly what the other path found.
+    assert shown == reference
+    assert b"Story " in shown
+
+
+def test_an_older_front_page_lists_the_same_articles_on_either_path(client, settings, newsroom):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    first = render(client, settings, "/", "on").decode()
+    older = first.split('href="?before=', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+
+    assert render(client, settings, f"/?before={older}", "on") == render(
+        client, settings, f"/?before={older}", "off"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "auto"), ("", "auto"), ("auto", "auto"), ("ON", "on"), (" off ", "off"),
+     (True, "on"), (False, "off"), ("1", "on"), ("0", "off")],
+)
+def test_the_setting_reads_auto_on_and_off(settings, value, expected):
+    settings.PREPARED_QUERIES = value
+    assert prepared.mode() == expected
+
+
+def test_a_misspelt_setting_is_refused_by_name(settings):
+    settings.PREPARED_QUERIES = "sometimes"
+    with pytest.raises(ImproperlyConfigured, match="PREPARED_QUERIES.*auto, on, off.*sometimes"):
+        prepared.mode()
+
+
+def test_an_unverified_django_selects_the_plain_orm_and_says_so_once(client, settings, monkeypatch, newsroom,
+                                                                      path_taken, caplog):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    settings.PREPARED_QUERIES = "auto"
+    assert prepared.fast_path_enabled()  # the Django under test is a verified one
+    monkeypatch.setattr(prepared, "_warned", set())
+    monkeypatch.setattr(django, "VERSION", (9, 1, 0, "final", 0))
+
+    with caplog.at_level(logging.WARNING, logger="newsroom.prepared"):
+        assert not prepared.fast_path_enabled()
+        first = client.get(newsroom[10].get_absolute_url())
+        client.get("/")
+
+    assert first.status_code == 200 and b"Story 10" in first.content
+    assert path_taken["fast"] == 0 and path_taken["plain"] > 0
+    warnings = [record.getMessage() for record in caplog.records if record.name == "newsroom.prepared"]
+    assert len(warnings) == 1
+    assert "Django 9.1" in warnings[0] and "plain fallback" in warnings[0]
+
+
+def test_on_forces_the_fast_path_even_on_an_unverified_django(settings, monkeypatch):
+    monkeypatch.setattr(django, "VERSION", (9, 1, 0, "final", 0))
+    settings.PREPARED_QUERIES = "on"
+    assert prepared.fast_path_enabled()
+    settings.PREPARED_QUERIES = "off"
+    monkeypatch.setattr(django, "VERSION", (5, 2, 0, "final", 0))
+    assert not prepared.fast_path_enabled()
+
+
+@pytest.mark.parametrize(("version", "release"), [("3.3.9", (3, 3)), ("3.4.0b1", (3, 4)), ("4.0.dev0", (4, 0)),
+                                                  ("garbage", (0, 0))])
+def test_psycopg_versions_are_read_as_major_minor(version, release):
+    assert bulk.psycopg_release(version) == release
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_an_unverified_psycopg_selects_inserts_unless_forced(settings, monkeypatch, caplog):
+    import psycopg
+
+    settings.PREPARED_QUERIES = "auto"
+    assert bulk.copy_supported(connection)
+    monkeypatch.setattr(prepared, "_warned", set())
+    monkeypatch.setattr(psycopg, "__version__", "3.9.0")
+
+    with caplog.at_level(logging.WARNING, logger="newsroom.prepared"):
+        assert not bulk.copy_supported(connection)
+        assert not bulk.copy_supported(connection)
+    assert [r.getMessage() for r in caplog.records if "psycopg 3.9" in r.getMessage()]
+    assert len(caplog.records) == 1
+
+    settings.PREPARED_QUERIES = "on"
+    assert bulk.copy_supported(connection)
+    settings.PREPARED_QUERIES = "off"
+    monkeypatch.setattr(psycopg, "__version__", "3.3.0")
+    assert not bulk.copy_supported(connection)
+
+
+def test_sqlite_never_takes_the_copy_path(settings):
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite's rule")
+    settings.PREPARED_QUERIES = "on"
+    assert not bulk.copy_supported(connection)
