@@ -235,6 +235,8 @@ def public_page(max_age=0, params=None):
                 return view(request, *args, **kwargs)
             keep_declared_query(request, names)
             if not _is_anonymous(request):
+                # What the cache did, for /metrics (metrics.middleware reads it).
+                request.page_cache = "private"
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 patch_vary_headers(response, ["Cookie"])
@@ -250,7 +252,9 @@ def public_page(max_age=0, params=None):
             last_modified = int(minted_at)
 
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            if response is None:
+            if response is not None:
+                request.page_cache = "not_modified"
+            else:
                 building = _page_version.set((token, minted_at))
                 try:
                     response = _cached_or_rendered(
@@ -284,6 +288,7 @@ def _served_fresh(view, request, args, kwargs):
     # An unreachable cache must not take the site down: serve the page fresh,
     # and let nobody keep it.
     logger.exception("Public page cache unavailable")
+    request.page_cache = "down"
     response = view(request, *args, **kwargs)
     patch_cache_control(response, no_cache=True)
     return response
@@ -299,11 +304,13 @@ def _cached_or_rendered(key, view, request, args, kwargs):
         except Exception as error:
             raise _CacheDown from error
         if stored is not None:
+            request.page_cache = "hit"
             status, content, headers = stored
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response.headers[name] = value
             return response
+    request.page_cache = "miss" if seconds else "uncached"
     response = view(request, *args, **kwargs)
     if hasattr(response, "render") and callable(response.render):
         response = response.render()

@@ -8,7 +8,15 @@ gunicorn also names itself in a ``Server`` header on every response. That tells 
 scanner which exploits to try and tells a reader nothing, so the header is left out.
 gunicorn builds it in ``Response.default_headers``; if a future version moves it,
 ``tests/production/test_serve.py`` fails rather than the header quietly coming back.
+
+With ``PROMETHEUS_MULTIPROC_DIR`` set, each worker writes its metrics into that folder
+(``metrics/exposition.py``); when a worker exits, ``child_exit`` tells prometheus_client
+so that its live gauges stop counting (its counters stay in the sums, as they should).
+A previous run's files would be added to this one's, so ``on_starting`` deletes the
+folder's ``*.db`` files before the first worker starts (see docs/scaling.md, "Metrics").
 """
+
+import os
 
 from gunicorn.http import wsgi
 
@@ -34,3 +42,18 @@ def _default_headers_without_server(self):
 
 
 wsgi.Response.default_headers = _default_headers_without_server
+
+
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and os.path.isdir(folder):
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -69,10 +69,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tasks",
+    # Prometheus metrics at /metrics, for a token or an allowed address (metrics/).
+    "metrics",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Requests by view and status, and their latency, for /metrics (metrics/).
+    "metrics.middleware.MetricsMiddleware",
     # One JSON line per request, the Content-Security- and Permissions-Policy headers.
     "newsroom.middleware.RequestLogMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
@@ -297,6 +301,12 @@ BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 PREPARED_QUERIES = env.str("PREPARED_QUERIES", default="auto").strip().lower() or "auto"
 if PREPARED_QUERIES not in ("auto", "on", "off", "1", "0", "true", "false", "yes", "no"):
     raise ImproperlyConfigured(f"PREPARED_QUERIES must be auto, on or off, not {PREPARED_QUERIES!r}.")
+
+# /metrics (metrics/): readable with "Authorization: Bearer <METRICS_TOKEN>" or from an address in
+# METRICS_ALLOW (comma-separated addresses or CIDR networks); anyone else gets a 404. In multiprocess
+# mode (gunicorn), PROMETHEUS_MULTIPROC_DIR names the folder the workers share their counters in.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOW = env.list("METRICS_ALLOW", default=["127.0.0.1/32", "::1/128"])
 
 # Article bodies: only the first MARKDOWN_MAX_CHARS characters are rendered
 # (hostile Markdown costs up to ~20 µs of CPU a character), and each worker

@@ -32,6 +32,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", public_page(max_age=86400)(views.robots_txt), name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    # Prometheus metrics: a 404 for anyone without the token or an allowed address (metrics/).
+    path("metrics", include("metrics.urls")),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", crawler_file(sitemaps.sitemap_xml), name="sitemap"),
     path("sitemap-news.xml", public_page(max_age=300)(sitemaps.news_sitemap), name="sitemap-news"),
