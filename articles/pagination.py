@@ -45,8 +45,26 @@ class CursorPage:
         return self.has_previous() or self.has_next()
 
 
-def paginate_by_cursor(queryset, request, page_size):
-    """Cut ``queryset`` (ordered newest first) into a ``CursorPage`` from ``?before=``/``?after=``."""
+def parse_cursor(value):
+    """``(published_at, pk)`` of a cursor written by ``cursor_for``; a 404 for anything else."""
+    return _parse_cursor(value)
+
+
+def older_than(queryset, published_at, pk):
+    """The articles of ``queryset`` (newest first) after the one at ``(published_at, pk)``."""
+    # The plain range on the date lets the database walk its date index
+    # from the cursor; the OR only breaks ties between equal dates.
+    older = Q(published_at__lt=published_at) | Q(pk__lt=pk)
+    return queryset.filter(older, published_at__lte=published_at)
+
+
+def paginate_by_cursor(queryset, request, page_size, fetch_older=None):
+    """Cut ``queryset`` (ordered newest first) into a ``CursorPage`` from ``?before=``/``?after=``.
+
+    ``fetch_older(published_at, pk, limit)``, when given, answers for an older
+    page (``?before=``) instead of ``older_than(queryset, ...)[:limit]``: the
+    same rows from a query compiled once (``newsroom.prepared``).
+    """
     before, after = request.GET.get("before"), request.GET.get("after")
     if after:
         published_at, pk = _parse_cursor(after)
@@ -60,11 +78,12 @@ def paginate_by_cursor(queryset, request, page_size):
         )
     if before:
         published_at, pk = _parse_cursor(before)
-        # The plain range on the date lets the database walk its date index
-        # from the cursor; the OR only breaks ties between equal dates.
-        older = Q(published_at__lt=published_at) | Q(pk__lt=pk)
-        queryset = queryset.filter(older, published_at__lte=published_at)
-    rows = list(queryset[: page_size + 1])
+        if fetch_older is not None:
+            rows = list(fetch_older(published_at, pk, page_size + 1))
+        else:
+            rows = list(older_than(queryset, published_at, pk)[: page_size + 1])
+    else:
+        rows = list(queryset[: page_size + 1])
     items = rows[:page_size]
     return CursorPage(
         items,

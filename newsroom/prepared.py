@@ -10,9 +10,12 @@ become objects through Django's own iterable, so ``select_related``,
 annotations, deferred fields and the backends' value converters behave as in
 an ordinary queryset.
 
-Placeholders stand only for scalar values compared with ``=`` (a slug, a
-primary key): a value that would change the SQL itself, such as ``None`` or a
-list for ``__in``, cannot be one. Anything time-dependent must be computed by
+Placeholders stand only for scalar values a lookup sends as one parameter (a
+slug, a primary key, an aware datetime compared with a ``DateTimeField``, as
+in a list's cursor): a value that would change the SQL itself, such as
+``None`` or a list for ``__in``, cannot be one. Datetimes are adapted per
+database as ``DateTimeField`` does it (``adapt_datetimefield_value``), so a
+datetime placeholder may only meet a ``DateTimeField``. Anything time-dependent must be computed by
 the database (``Now()``), never baked in from Python at compile time.
 
 The fast path leans on Django internals (a compiler's ``as_sql`` answered with
@@ -27,6 +30,7 @@ compare what they show.
 
 import copy
 import logging
+from datetime import UTC, date, datetime
 
 import django
 from django.conf import settings
@@ -112,8 +116,8 @@ class PreparedQuerySet:
         alias = using or router.db_for_read(model)
         compiler, sql, frozen_params, slots = self._compile(alias)
         params = list(frozen_params)
-        for index, position in slots:
-            params[position] = values[index]
+        for index, position, adapt in slots:
+            params[position] = adapt(values[index])
         run = copy.copy(compiler)
         # Connections belong to threads; the compiled one may be another thread's.
         run.connection = connections[alias]
@@ -136,15 +140,17 @@ class PreparedQuerySet:
     def _compile(self, alias):
         # Compiling twice in a race is harmless: both results are the same.
         if alias not in self._compiled:
-            markers = self._markers
+            # The markers as the compiled parameters carry them (a datetime as SQLite's text).
+            adapters = [_adapter(marker, connections[alias]) for marker in self._markers]
+            markers = [adapt(marker) for adapt, marker in zip(adapters, self._markers, strict=True)]
             compiler = self._template().query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
             slots = [
-                (markers.index(param), position)
+                (markers.index(param), position, adapters[markers.index(param)])
                 for position, param in enumerate(params)
-                if type(param) in (int, str) and param in markers
+                if type(param) in (int, str, datetime) and param in markers
             ]
-            missing = set(range(len(markers))) - {index for index, _ in slots}
+            missing = set(range(len(markers))) - {index for index, _, _ in slots}
             if missing:
                 raise ValueError(f"placeholders {sorted(missing)} are not parameters of the compiled SQL")
             self._compiled[alias] = (compiler, sql, tuple(params), slots)
@@ -159,7 +165,23 @@ def _marker(example, n):
         return -(2**62) + 7919 * n + 104_729
     if isinstance(example, str):
         return f"\x00placeholder-{n}\x00"
-    raise TypeError(f"placeholders must be int or str, not {type(example).__name__}")
+    if isinstance(example, datetime):
+        # A thousand years before any article, to the microsecond.
+        return datetime(1000 + n, 1, 1, 0, 0, 0, 104_729, tzinfo=UTC)
+    if isinstance(example, date):
+        raise TypeError("a date is adapted unlike a datetime; only datetimes can be placeholders")
+    raise TypeError(f"placeholders must be int, str or datetime, not {type(example).__name__}")
+
+
+def _same(value):
+    return value
+
+
+def _adapter(marker, conn):
+    """How a placeholder's value becomes its parameter: datetimes as ``DateTimeField`` adapts them."""
+    if isinstance(marker, datetime):
+        return conn.ops.adapt_datetimefield_value
+    return _same
 
 
 class _Compiled:

@@ -1,9 +1,11 @@
 """The front page: the lead story, the desk's top stories, then the latest live articles."""
 
+from datetime import UTC, datetime
+
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from articles.pagination import CursorPage, cursor_for
+from articles.pagination import CursorPage, cursor_for, older_than, paginate_by_cursor
 from articles.presenting import stories
 from articles.queries import lead_images, listed_articles
 from curation.pages import front_page_pins
@@ -50,6 +52,25 @@ _front_page_candidates = PreparedQuerySet(lambda: with_story(listed_articles())[
 _front_page_lead_images = PreparedQuerySet(
     lambda: lead_images().filter(article__in=listed_articles().values("pk")[:LEAD_CANDIDATES])
 )
+
+
+# Older pages (?before=): the same list from the cursor on, compiled once per
+# number of rows fetched. The lead and top stories are left out here rather
+# than in SQL, so that their ids (a list of any length) do not change the query:
+# the page fetches as many more rows as it may drop.
+_older_front_pages = {}
+
+
+def older_front_page(published_at, pk, limit, leave_out=()):
+    """The front page's articles after the cursor ``(published_at, pk)``: ``limit`` of them."""
+    fetch = limit + len(leave_out)
+    prepared = _older_front_pages.get(fetch)
+    if prepared is None:
+        prepared = _older_front_pages[fetch] = PreparedQuerySet(
+            lambda published_at, pk: older_than(with_story(listed_articles()), published_at, pk)[:fetch],
+            datetime(2000, 1, 1, tzinfo=UTC), 0,
+        )
+    return [article for article in prepared(published_at, pk) if article.pk not in leave_out][:limit]
 
 
 class FrontPageView(PublicSiteMixin, ListView):
@@ -107,7 +128,12 @@ class FrontPageView(PublicSiteMixin, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         if not self.first_page:
-            return super().paginate_queryset(queryset, page_size)
+            shown_above = self.shown_above
+            page = paginate_by_cursor(
+                queryset, self.request, page_size,
+                fetch_older=lambda published_at, pk, limit: older_front_page(published_at, pk, limit, shown_above),
+            )
+            return None, page, page.object_list, page.has_other_pages()
         rest = [article for article in self.candidates if article.pk not in self.shown_above]
         page = CursorPage(
             rest[:page_size],
