@@ -208,3 +208,13 @@ def test_a_push_over_the_synchronous_limit_is_queued_with_a_run_to_poll(client, 
     # Tests run tasks at once (ImmediateBackend), so the run is over when polled.
     body = client.get(run_url, headers=bearer(plain)).json()
     assert body["counts"]["created"] == 3
+
+
+def test_a_token_in_a_log_line_is_redacted(make_token):
+    from newsroom.logging import redact
+
+    _, plain = make_token()
+
+    for line in (f"refused {plain} at once", f"Authorization: Bearer {plain}", f"header 'Bearer {plain}'"):
+        assert plain not in redact(line)
+        assert plain.rsplit("_", 1)[1] not in redact(line)
