@@ -31,6 +31,8 @@ HOSTILE = {
     "too_large.md": VALID + "x" * MAX_FILE_SIZE,
     "no_front_matter.md": "title: no delimiters\n",
     "not_utf8.md": b"---\ntitle: Caf\xe9\n---\n",
+    "empty.md": b"",
+    "blank.md": "\n   \n",
 }
 
 

@@ -218,3 +218,35 @@ def test_a_token_in_a_log_line_is_redacted(make_token):
     for line in (f"refused {plain} at once", f"Authorization: Bearer {plain}", f"header 'Bearer {plain}'"):
         assert plain not in redact(line)
         assert plain.rsplit("_", 1)[1] not in redact(line)
+
+
+def test_the_read_api_throttle_limits_read_tokens_by_their_own_rate(make_token, settings):
+    """``ReadTokenRateThrottle`` is for the read API: a read-scope token gets its own limit."""
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    from ingest.authentication import TokenAuthentication
+    from ingest.throttling import ReadTokenRateThrottle
+
+    class Listing(APIView):
+        authentication_classes = [TokenAuthentication]
+        permission_classes = []
+        throttle_classes = [ReadTokenRateThrottle]
+
+        def get(self, request):
+            return Response({"ok": True})
+
+    settings.API_READ_TOKEN_REQUESTS_PER_MINUTE = 2
+    _, reader = make_token(scope_ingest=False, scope_read=True)
+    _, pusher = make_token(scope_ingest=True, scope_read=False)
+    factory = APIRequestFactory()
+
+    def status_of(plain=None):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {plain}"} if plain else {}
+        return Listing.as_view()(factory.get("/api/v1/articles/", **headers)).status_code
+
+    assert [status_of(reader) for _ in range(3)] == [200, 200, 429]
+    # Not a read token, or no token: left to the read API's anonymous limit.
+    assert [status_of(pusher) for _ in range(3)] == [200, 200, 200]
+    assert [status_of() for _ in range(3)] == [200, 200, 200]
