@@ -193,4 +193,11 @@ def test_every_desk_page_fits_laptop_and_phone_without_script_errors(new_context
     expect(page.get_by_role("heading", level=1)).to_contain_text("Merge providers")
     tour.measure()
 
+    # The page that shows a new API token once (the answer to the add form, never a GET).
+    page.goto("/admin/ingest/apitoken/add/")
+    page.locator("input[name=name]").fill("Layout check: a partner system with a rather long name")
+    page.locator("input[name=_save]").click()
+    expect(page.locator("#api-token")).to_contain_text("nr_")
+    tour.measure()
+
     assert not tour.problems + tour.console_errors, "\n".join(tour.problems + tour.console_errors)

@@ -98,3 +98,22 @@ def test_a_body_without_a_length_is_refused_unread(partner):
     assert status == 411
     assert answer["error"]["code"] == "length_required"
     assert not Article.objects.exists()
+
+
+def test_an_oversized_body_is_refused_before_any_of_it_is_read(partner):
+    """Only the headers are sent: a server that read the body would wait for it, not answer."""
+    connection = HTTPConnection(partner.netloc, timeout=30)
+    try:
+        connection.putrequest("POST", "/api/v1/ingest/")
+        for name, value in {**partner.auth, "Content-Type": "application/zip",
+                            "Content-Length": str(10**12)}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        status, answer = response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+    assert status == 413
+    assert answer["error"]["code"] == "too_large"
+    assert not Article.objects.exists()
