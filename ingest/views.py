@@ -24,6 +24,7 @@ from articles.importing.loader import CREATED, import_sources
 from articles.models import ImportRun
 
 from . import queueing
+from . import schema as openapi
 from .authentication import TokenAuthentication
 from .permissions import HasScope
 from .throttling import TokenRateThrottle
@@ -61,6 +62,8 @@ class TokenAPIView(APIView):
     throttle_classes = [TokenRateThrottle]
     renderer_classes = [JSONRenderer]
     parser_classes = [MultiPartParser, ArticleBodyParser]
+    # The OpenAPI description (ingest/schema.py), whatever the project's REST_FRAMEWORK says.
+    schema = openapi.ViewSchema()
 
     def get_exception_handler(self):
         return json_error
@@ -69,7 +72,10 @@ class TokenAPIView(APIView):
         return request.build_absolute_uri(reverse("ingest:run", args=[run.pk]))
 
 
+@openapi.push
 class IngestView(TokenAPIView):
+    operation_id = "ingest_push"
+
     def post(self, request):
         token = request.auth
         check_length(request)
@@ -100,7 +106,10 @@ class IngestView(TokenAPIView):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
+@openapi.run
 class RunView(TokenAPIView):
+    operation_id = "ingest_run"
+
     def get(self, request, pk):
         # The primary: a run a moment old may not have reached a replica yet.
         run = request.auth.runs.db_manager(DEFAULT_DB_ALIAS).filter(pk=pk).first()
