@@ -5,5 +5,7 @@
   view can use (the read API adds ``TokenAuthentication`` for read-scope tokens);
 * ``uploads``: a request's body turned into the importer's sources, through
   the admin upload's own form (zips included);
-* ``views``: the ingest endpoint and the poll endpoint for queued runs.
+* ``views``: the ingest endpoint and the poll endpoint for queued runs;
+  ``schema`` describes both in OpenAPI; ``queueing`` hands large pushes to
+  the background import queue.
 """
