@@ -1261,10 +1261,12 @@ class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "source", "user", "seen", "created", "updated", "unchanged", "rejected"]
+    list_display = [
+        "started_at", "source", "user", "label", "seen", "created", "updated", "unchanged", "rejected",
+    ]
     list_filter = ["source"]
     list_select_related = ["user"]
-    fields = ["started_at", "finished_at", "source", "user", "seen", "created", "updated",
+    fields = ["started_at", "finished_at", "source", "user", "label", "seen", "created", "updated",
               "unchanged", "rejected", "rejection_table"]
     readonly_fields = fields
 

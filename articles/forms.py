@@ -337,6 +337,8 @@ class ImportUploadForm(forms.Form):
     """Article files or zips of them, turned into the importer's ``Source`` objects."""
 
     files = MultipleFileField(
+        # An empty file is the importer's own empty_file rejection, as from the command.
+        allow_empty_file=True,
         label="Article files",
         help_text="YAML front-matter files (.md, .markdown, .yml, .yaml) or .zip archives of them.",
         error_messages={"required": "Choose at least one file."},

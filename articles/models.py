@@ -458,7 +458,9 @@ class Related(models.Model):
 
 
 class ImportRun(models.Model):
-    """One run of the importer (command or admin upload), for the dashboard."""
+    """One run of the importer (command, admin upload or API push), for the dashboard."""
+
+    LABEL_LENGTH = 200
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(blank=True, null=True)
@@ -466,6 +468,8 @@ class ImportRun(models.Model):
     user = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who ran it when no user did: an API push names its token here (ingest/).
+    label = models.CharField(max_length=LABEL_LENGTH, blank=True, default="")
     seen = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)

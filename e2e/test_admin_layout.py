@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from articles import publishing, sharing
 from articles.models import Article, Image, ImportRun, Related, Topic, Transition
+from ingest.models import ApiToken
 from providers.models import Provider
 from stories.models import Story
 
@@ -47,13 +48,17 @@ for position in range(3):
         published_at=timezone.now(),
     )
 sharing.create_link(article, by=admin, expires_at=timezone.now() + timezone.timedelta(days=1))
+token = ApiToken(name="Desk tour: a partner's content system with a long name, as they have", provider=provider,
+                 scope_read=True, created_by=admin)
+token.issue()
+token.save()
 imported = Article.objects.exclude(source_hash="").exclude(source_hash=None).order_by("pk").first()
 story = Story.objects.order_by("pk").first()
 print(json.dumps({
     "article": article.pk, "imported": imported.pk, "provider": provider.pk,
     "story": story.pk if story else None, "run": ImportRun.objects.order_by("pk").first().pk,
     "topic": Topic.objects.order_by("pk").first().pk, "transition": Transition.objects.order_by("pk").first().pk,
-    "user": admin.pk,
+    "user": admin.pk, "token": token.pk,
 }))
 """
 
@@ -94,6 +99,9 @@ def admin_pages(ids):
         "/admin/auth/user/",
         f"/admin/auth/user/{ids['user']}/change/",
         "/admin/security/",
+        "/admin/ingest/apitoken/",
+        "/admin/ingest/apitoken/add/",
+        f"/admin/ingest/apitoken/{ids['token']}/change/",
     ]
     if ids["story"]:
         pages.append(f"/admin/stories/story/{ids['story']}/change/")
@@ -183,6 +191,13 @@ def test_every_desk_page_fits_laptop_and_phone_without_script_errors(new_context
     page.locator("select[name=action]").select_option("merge_selected")
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Merge providers")
+    tour.measure()
+
+    # The page that shows a new API token once (the answer to the add form, never a GET).
+    page.goto("/admin/ingest/apitoken/add/")
+    page.locator("input[name=name]").fill("Layout check: a partner system with a rather long name")
+    page.locator("input[name=_save]").click()
+    expect(page.locator("#api-token")).to_contain_text("nr_")
     tour.measure()
 
     assert not tour.problems + tour.console_errors, "\n".join(tour.problems + tour.console_errors)

@@ -26,6 +26,9 @@ _SECRET_TEXT = [
     ),
     # Share links carry their token in the path.
     re.compile(r"(?P<key>/share/)(?P<value>[^/\s?]+)"),
+    # API tokens (ingest/models.py), alone or in an Authorization header.
+    re.compile(r"(?P<key>\bBearer\s+)(?P<value>[^\s\"',;]+)", re.I),
+    re.compile(r"\bnr_[0-9a-f]{12}_[A-Za-z0-9_-]+"),
 ]
 # Attributes every LogRecord has; anything else came in through ``extra=``.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}

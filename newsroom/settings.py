@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "tasks",
     # Prometheus metrics at /metrics, for a token or an allowed address (metrics/).
     "metrics",
+    # API tokens and pushing article files over HTTP (ingest/).
+    "ingest",
 ]
 
 MIDDLEWARE = [
@@ -399,6 +401,18 @@ PERMISSIONS_POLICY = env.str(
 # Searches one client address may run per minute (staff are not counted; 0:
 # no limit), counted in the shared cache (newsroom/ratelimit.py).
 SEARCH_REQUESTS_PER_MINUTE = env.int("SEARCH_REQUESTS_PER_MINUTE", default=30)
+
+# Push ingest (POST /api/v1/ingest/, ingest/): the largest request body in bytes
+# (checked from Content-Length before reading; at most the admin upload's 50 MiB),
+# article files per request (zip members counted), requests per minute per token
+# (in the cache: shared by every app server when CACHE_URL is Redis; 0: no limit),
+# and the most files imported while the client waits (more are queued, 202).
+INGEST_MAX_REQUEST_BYTES = env.int("INGEST_MAX_REQUEST_BYTES", default=20 * 1024 * 1024)
+INGEST_MAX_FILES = env.int("INGEST_MAX_FILES", default=1000)
+INGEST_REQUESTS_PER_MINUTE = env.int("INGEST_REQUESTS_PER_MINUTE", default=60)
+INGEST_SYNC_MAX_FILES = env.int("INGEST_SYNC_MAX_FILES", default=200)
+# The read API's limit for a token with the read scope (ingest.throttling.ReadTokenRateThrottle).
+API_READ_TOKEN_REQUESTS_PER_MINUTE = env.int("API_READ_TOKEN_REQUESTS_PER_MINUTE", default=600)
 
 # Admin sign-in: after this many failures for one user name, or this many
 # from one address, sign-in is refused for LOGIN_LOCKOUT_SECONDS.

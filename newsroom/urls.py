@@ -42,6 +42,8 @@ urlpatterns = [
         public_page(max_age=3600, params=["p"])(sitemaps.sitemap_section),
         name="sitemap-section",
     ),
+    # Push ingest and its API tokens (ingest/): before any other api/ include.
+    path("api/v1/ingest/", include("ingest.urls")),
     path("providers/", include("providers.urls")),
     path("search/", include("search.urls")),
     path("stories/", include("stories.urls")),

@@ -173,6 +173,8 @@ class ImportResult:
     killed: int = 0
     seconds: float = 0.0
     dry_run: bool = False
+    # The ImportRun row this import recorded (None for a dry run).
+    run_id: int | None = None
     rejections: list[ArticleFileError] = field(default_factory=list)
     # Steps after the per-file writes that failed (linking, stories, recording
     # the run): the files were imported, but the run did not end cleanly.
@@ -257,6 +259,8 @@ def import_sources(
     dry_run: bool = False,
     user=None,
     origin: str = "command",
+    label: str = "",
+    only_provider: Provider | int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
     parallel: bool | None = None,
@@ -265,14 +269,24 @@ def import_sources(
 
     ``on_file`` is called once per file with its outcome (for progress bars
     and reports), so nothing per file needs to be kept in memory here.
+    ``label`` names who ran it beyond ``user`` (an API token's name).
+    ``only_provider`` restricts the import to that provider's articles: a file
+    naming another provider (or none, a house file), or whose webUrl is another
+    provider's article, is rejected at ``provider`` before anything is written.
     """
     started = time.monotonic()
+    if isinstance(only_provider, int):
+        # A queued import carries the provider as its id.
+        only_provider = Provider.objects.get(pk=only_provider)
     result = ImportResult(dry_run=dry_run)
-    run = ImportRun(source=origin, user=user)
+    run = ImportRun(source=origin, user=user, label=label[: ImportRun.LABEL_LENGTH])
     if not dry_run:
         # Saved first, so the revisions this run writes can name it.
         run.save()
-    importer = _ChunkImporter(dry_run=dry_run, parallel=parallel, user=user, run=run)
+        result.run_id = run.pk
+    importer = _ChunkImporter(
+        dry_run=dry_run, parallel=parallel, user=user, run=run, only_provider=only_provider
+    )
     try:
         for outcome in importer.run(_chunks(sources, chunk_size)):
             result.count(outcome)
@@ -333,8 +347,10 @@ def _parse(source: Source):
 class _ChunkImporter:
     """Holds the worker pool and the state that spans chunks."""
 
-    def __init__(self, *, dry_run, parallel, user=None, run=None):
+    def __init__(self, *, dry_run, parallel, user=None, run=None, only_provider=None):
         self.dry_run = dry_run
+        self.only_provider = only_provider
+        self._allowed_domains = None
         self.parallel = parallel
         self.user = user
         self.run_id = run.pk if run is not None else None
@@ -365,11 +381,11 @@ class _ChunkImporter:
     def _prepare(self, chunk):
         """Sort out unchanged and oversized files; start parsing the rest."""
         outcomes: dict[int, FileOutcome] = {}
-        known = set(
-            Article.objects.filter(
-                source_hash__in={s.digest for s in chunk if s.digest}
-            ).values_list("source_hash", flat=True)
-        )
+        same_bytes = Article.objects.filter(source_hash__in={s.digest for s in chunk if s.digest})
+        if self.only_provider is not None:
+            # Another provider's identical file is parsed, then refused, never "unchanged".
+            same_bytes = same_bytes.filter(provider=self.only_provider)
+        known = set(same_bytes.values_list("source_hash", flat=True))
         to_parse = []
         for index, source in enumerate(chunk):
             if source.skipped:
@@ -403,6 +419,8 @@ class _ChunkImporter:
                 outcomes[index] = FileOutcome(chunk[index].path, REJECTED, error=value)
             else:
                 parsed.append((index, chunk[index], value))
+        if self.only_provider is not None:
+            parsed = self._refuse_other_providers(parsed, outcomes)
 
         # House files (a slug, no webUrl): few, each written on its own (importing/house.py).
         for index, source, data in [item for item in parsed if item[2].is_house]:
@@ -421,6 +439,41 @@ class _ChunkImporter:
             parsed = rest
         return [outcomes[i] for i in range(len(chunk))]
 
+    def _refuse_other_providers(self, parsed, outcomes):
+        """Reject (in ``outcomes``) the files ``only_provider`` may not write; return the rest."""
+        provider = self.only_provider
+        if self._allowed_domains is None:
+            # The provider's own domain and those merged into it (they import as it).
+            self._allowed_domains = {provider.domain} | set(
+                ProviderAlias.objects.filter(provider=provider).values_list("domain", flat=True)
+            )
+        owners = dict(
+            Article.objects.filter(
+                web_url__in=[data.web_url for _, _, data in parsed if not data.is_house]
+            ).values_list("web_url", "provider__domain")
+        )
+        allowed = []
+        for index, source, data in parsed:
+            if data.is_house:
+                problem = f"a house file has no provider; this import may only write {provider.domain}'s articles"
+            elif data.provider.domain not in self._allowed_domains:
+                problem = (
+                    f"provider {data.provider.domain!r} is not allowed here; "
+                    f"this import may only write {provider.domain}'s articles"
+                )
+            elif data.web_url in owners and owners[data.web_url] != provider.domain:
+                problem = (
+                    f"webUrl {data.web_url!r} is an article of another provider "
+                    f"({owners[data.web_url]}); this import may only write {provider.domain}'s articles"
+                )
+            else:
+                allowed.append((index, source, data))
+                continue
+            error = ArticleFileError("invalid_value", problem, field="provider", path=source.path)
+            error.provider_domain = None if data.is_house else data.provider.domain
+            outcomes[index] = FileOutcome(source.path, REJECTED, error=error)
+        return allowed
+
     def _write(self, batch):
         if self.dry_run:
             return self._predict(batch)
@@ -428,7 +481,9 @@ class _ChunkImporter:
         invalidate_public_pages()
         try:
             with transaction.atomic():
-                return _write_articles(batch, self.new_urls, self.user, self.run_id)
+                return _write_articles(
+                    batch, self.new_urls, self.user, self.run_id, self.only_provider
+                )
         except DatabaseError:
             # Unexpected: retry one by one so only the offending file is rejected.
             pass
@@ -436,7 +491,9 @@ class _ChunkImporter:
         for item in batch:
             try:
                 with transaction.atomic():
-                    results.extend(_write_articles([item], self.new_urls, self.user, self.run_id))
+                    results.extend(_write_articles(
+                        [item], self.new_urls, self.user, self.run_id, self.only_provider
+                    ))
             except DatabaseError as exc:
                 error = ArticleFileError(
                     "invalid_value", f"the database refused the article: {exc}", path=item[1].path
@@ -498,14 +555,17 @@ def resolve_related(web_urls):
     )
 
 
-def _write_articles(batch, new_urls, user=None, run_id=None):
+def _write_articles(batch, new_urls, user=None, run_id=None, only_provider=None):
     """Create or update the articles of ``batch`` with bulk queries; returns outcomes.
 
     Runs inside the caller's transaction. The search index is brought up to
     date once for the whole batch rather than by a trigger per row.
     """
+    refused = []
+    if only_provider is not None:
+        batch, refused = _refuse_foreign(batch, only_provider)
     with deferred_indexing() as reindex:
-        outcomes, frozen = _write_batch(batch, new_urls, user, run_id)
+        outcomes, frozen = _write_batch(batch, new_urls, user, run_id) if batch else ([], [])
         reindex.update(article.pk for *_, article, _ in outcomes)
     return [
         (index, FileOutcome(source.path, outcome, article.pk))
@@ -513,7 +573,35 @@ def _write_articles(batch, new_urls, user=None, run_id=None):
     ] + [
         (index, FileOutcome(source.path, UNCHANGED, article.pk, reason=KILLED))
         for index, source, article in frozen
-    ]
+    ] + refused
+
+
+def _refuse_foreign(batch, provider):
+    """Split ``batch`` into files ``provider`` may write and rejections for the others.
+
+    The importer checked ownership before writing; this check repeats it with
+    the rows locked, so an article another import created meanwhile is not
+    taken over either.
+    """
+    owners = dict(
+        Article.objects.select_for_update()
+        .filter(web_url__in=[data.web_url for _, _, data in batch])
+        .values_list("web_url", "provider_id")
+    )
+    allowed, refused = [], []
+    for index, source, data in batch:
+        if data.web_url in owners and owners[data.web_url] != provider.pk:
+            error = ArticleFileError(
+                "invalid_value",
+                f"webUrl {data.web_url!r} is an article of another provider; "
+                f"this import may only write {provider.domain}'s articles",
+                field="provider", path=source.path,
+            )
+            error.provider_domain = data.provider.domain
+            refused.append((index, FileOutcome(source.path, REJECTED, error=error)))
+        else:
+            allowed.append((index, source, data))
+    return allowed, refused
 
 
 def _write_batch(batch, new_urls, user, run_id=None):

@@ -99,7 +99,8 @@ def latest_imports():
     """The five latest import runs, newest first, as plain data."""
     return [
         {"pk": run.pk, "started_at": run.started_at, "source": run.source,
-         "user": (run.user.get_full_name() or run.user.get_username()) if run.user else "",
+         # An API push has no user: its token's name says who sent it.
+         "user": (run.user.get_full_name() or run.user.get_username()) if run.user else run.label,
          "seen": run.seen, "created": run.created, "updated": run.updated,
          "unchanged": run.unchanged, "rejected": run.rejected}
         for run in ImportRun.objects.select_related("user")[:5]

@@ -292,10 +292,10 @@ def test_a_database_failure_rejects_only_its_own_file(write_article, monkeypatch
     paths = [write_article(f"{n}.md", title=f"T{n}") for n in range(3)]
     real_write = loader._write_articles
 
-    def failing_write(batch, new_urls, user=None, run_id=None):
+    def failing_write(batch, *args, **kwargs):
         if any(data.title == "T1" for _, _, data in batch):
             raise DatabaseError("disk full")
-        return real_write(batch, new_urls, user, run_id)
+        return real_write(batch, *args, **kwargs)
 
     monkeypatch.setattr(loader, "_write_articles", failing_write)
     result = import_paths(paths)
