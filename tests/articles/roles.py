@@ -40,11 +40,13 @@ def _group(name):
         curation = importlib.import_module("curation.migrations.0002_curation_groups")
         authors = importlib.import_module("authors.migrations.0002_editorial_group_permissions")
         library = importlib.import_module("medialibrary.migrations.0002_editorial_groups")
+        tasks = importlib.import_module("tasks.migrations.0002_publishers_manage_tasks")
         wanted = {
             migration.EDITORS: migration.EDITOR_PERMISSIONS + curation.EDITOR_PERMISSIONS
             + authors.EDITOR_PERMISSIONS + library.EDITOR_PERMISSIONS,
             migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS
-            + curation.PUBLISHER_PERMISSIONS + authors.PUBLISHER_PERMISSIONS + library.PUBLISHER_PERMISSIONS,
+            + curation.PUBLISHER_PERMISSIONS + authors.PUBLISHER_PERMISSIONS + library.PUBLISHER_PERMISSIONS
+            + tasks.PUBLISHER_PERMISSIONS,
         }[name]
         for app_label, codename in wanted:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
