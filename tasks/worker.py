@@ -48,6 +48,11 @@ WORKER_ATTRIBUTES = ("running", "running_task", "worker_id", "startup_delay")
 RESULT_FIELDS = ("status", "worker_ids", "started_at", "finished_at", "exception_class_path", "traceback")
 
 
+def one_line(error):
+    """A database error's message on one log line (psycopg's span several)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def check_library():
     """Raise ImproperlyConfigured, naming what is missing, if django-tasks-db changed under us."""
     try:
@@ -104,7 +109,7 @@ class Housekeeper(threading.Thread):
         except DATABASE_ERRORS as error:
             if not self.failing:  # once per outage, not once per beat
                 logger.warning("Worker %s: housekeeping cannot reach the database: %s",
-                               self.worker.worker_id, error)
+                               self.worker.worker_id, one_line(error))
             self.failing = True
             with contextlib.suppress(*DATABASE_ERRORS):
                 connections.close_all()
@@ -152,7 +157,7 @@ def newsroom_worker_class():
                         return
                     except DATABASE_ERRORS as error:
                         logger.warning("Worker %s: database unavailable (%s); retrying in %.0f s",
-                                       self.worker_id, str(error).strip() or type(error).__name__, delay)
+                                       self.worker_id, one_line(error), delay)
                         with contextlib.suppress(*DATABASE_ERRORS):
                             connections.close_all()
                         # No random startup pause when coming back.

@@ -70,3 +70,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     return settings.MEDIA_ROOT
+
+
+# The local picture server of the image tests, for the real housekeeping task (cache_images).
+from tests.images.conftest import image_server  # noqa: E402, F401
