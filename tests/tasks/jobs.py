@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from tasks import task
+from tasks.recurring import every, seconds
 
 
 @task()
@@ -30,3 +31,9 @@ def needs_file(path):
 @task()
 def explode():
     raise ValueError("bad picture URL: htp://nowhere")
+
+
+@every(seconds(0))
+@task()
+def switched_off():
+    """A recurring job whose interval setting is 0: never registered."""
