@@ -95,8 +95,8 @@ class Housekeeper(threading.Thread):
             connections.close_all()
 
     def once(self):
-        close_old_connections()
         try:
+            close_old_connections()
             now = timezone.now()
             recovery.beat(self.worker.worker_id, started_at=self.worker.started_at, now=now)
             if self.worker.running:
@@ -151,7 +151,7 @@ def newsroom_worker_class():
                             self.give_back_interrupted()
                         recovery.beat(self.worker_id, started_at=self.started_at)
                         delay = 1.0
-                        if not self.housekeeper.is_alive():
+                        if self.housekeeper.ident is None:
                             self.housekeeper.start()
                         super().run()
                         return

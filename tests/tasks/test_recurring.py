@@ -36,6 +36,10 @@ def test_two_workers_run_a_recurring_job_exactly_once_per_interval(start_worker)
     # count every task once.
     assert sum(worker.log().count(ENQUEUED) for worker in workers) == tasks.count()
     assert all(task.status in ("SUCCESSFUL", "READY", "RUNNING") for task in tasks)
+    # At most one per one-second slot of the time they span (a slot's task may be enqueued at
+    # its very end and the next one's at the very start of the next: hence + 2).
+    times = sorted(task.enqueued_at.timestamp() for task in tasks)
+    assert len(times) <= times[-1] - times[0] + 2
 
 
 def test_a_slot_is_claimed_once_and_a_job_still_running_is_not_queued_twice(queue):
