@@ -73,7 +73,7 @@ class WorkerProcess:
         self._log.close()
 
 
-def wait_until(predicate, *, timeout=15, what="the condition", logs=()):
+def wait_until(predicate, *, timeout=25, what="the condition", logs=()):
     """Poll ``predicate`` until true; on timeout fail with the workers' logs (a bound, not a timing)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
