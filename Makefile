@@ -10,7 +10,7 @@ PIP := $(BIN)/python -m pip install --disable-pip-version-check --quiet --requir
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test venv runtime migrate import bench bench-scale lint lock clean e2e e2e-deps screenshots
+.PHONY: run worker serve test venv runtime migrate import bench bench-scale lint lock clean e2e e2e-deps screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,8 +54,17 @@ run: import
 	@echo
 	@echo "Site:  http://$(HOST):$(PORT)/"
 	@echo "Admin: http://$(HOST):$(PORT)/admin/  (sign in as a demo account above, or: $(BIN)/python manage.py createsuperuser)"
+	@echo "Worker: one background worker runs beside the server (tasks and recurring jobs; make worker adds more)."
 	@echo
+	@# Ctrl-C (or the server exiting) stops the worker too: it finishes or gives back its task.
+	@$(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker; trap - EXIT; exit 0' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make worker: one more background worker on the same database (production: see README)
+worker: venv .env
+	@echo "Starting a worker: $(BIN)/python manage.py run_worker  (Ctrl-C stops it; start as many as you like)"
+	@exec $(BIN)/python manage.py run_worker --no-reload
 
 ## make serve: production server (gunicorn) on the runtime set only; run `make migrate` first.
 # Needs DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL... BIND, WEB_CONCURRENCY and

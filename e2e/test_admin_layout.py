@@ -54,11 +54,21 @@ token.issue()
 token.save()
 imported = Article.objects.exclude(source_hash="").exclude(source_hash=None).order_by("pk").first()
 story = Story.objects.order_by("pk").first()
+# The Tasks page: a failed task with long arguments and a long error, as a bad feed gives.
+from django_tasks_db.models import DBTaskResult
+failed = DBTaskResult.objects.create(
+    task_path="tests.tasks.jobs.needs_file", backend_name="default",
+    args_kwargs={"args": ["/srv/feeds/" + "a-long-folder-name/" * 12], "kwargs": {"token": "hidden"}},
+)
+try:
+    raise FileNotFoundError("/srv/feeds/" + "a-long-folder-name/" * 12 + " is missing")
+except FileNotFoundError as error:
+    failed.set_failed(error)
 print(json.dumps({
     "article": article.pk, "imported": imported.pk, "provider": provider.pk,
     "story": story.pk if story else None, "run": ImportRun.objects.order_by("pk").first().pk,
     "topic": Topic.objects.order_by("pk").first().pk, "transition": Transition.objects.order_by("pk").first().pk,
-    "user": admin.pk, "token": token.pk,
+    "user": admin.pk, "token": token.pk, "task": str(failed.id),
 }))
 """
 
@@ -102,6 +112,8 @@ def admin_pages(ids):
         "/admin/ingest/apitoken/",
         "/admin/ingest/apitoken/add/",
         f"/admin/ingest/apitoken/{ids['token']}/change/",
+        "/admin/tasks/task/",
+        f"/admin/tasks/task/{ids['task']}/change/",
     ]
     if ids["story"]:
         pages.append(f"/admin/stories/story/{ids['story']}/change/")

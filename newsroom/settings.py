@@ -190,6 +190,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # may name another Tasks API backend ("django_tasks.backends.immediate.ImmediateBackend" runs
 # each task inside the request that enqueues it).
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Workers (tasks/worker.py, docs/tasks.md). Each running worker writes a heartbeat every
+# TASKS_HEARTBEAT_SECONDS; a task left running by a worker silent for TASKS_WORKER_TIMEOUT_SECONDS
+# (killed, machine lost) is queued again, or failed once it has been tried TASKS_MAX_ATTEMPTS times.
+TASKS_HEARTBEAT_SECONDS = env.float("TASKS_HEARTBEAT_SECONDS", default=10)
+TASKS_WORKER_TIMEOUT_SECONDS = env.float("TASKS_WORKER_TIMEOUT_SECONDS", default=60)
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=3)
+# On SIGTERM a worker finishes its task, or after this long puts it back in the queue and exits.
+TASKS_SHUTDOWN_SECONDS = env.float("TASKS_SHUTDOWN_SECONDS", default=30)
+# Database unreachable: the worker waits 1 s, 2 s, 4 s... at most this long between tries.
+TASKS_DATABASE_RETRY_MAX_SECONDS = env.float("TASKS_DATABASE_RETRY_MAX_SECONDS", default=30)
+# Recurring jobs, run by the workers once per interval across every machine (0 turns one off):
+# caching new article pictures, regrouping stories, deleting unused picture copies, dropping old
+# revisions (keeping REVISIONS_KEEP per article besides live and pending ones), and checking the
+# search index (rebuilt only when it no longer matches the articles).
+JOB_CACHE_IMAGES_SECONDS = env.int("JOB_CACHE_IMAGES_SECONDS", default=5 * 60)
+JOB_BUILD_STORIES_SECONDS = env.int("JOB_BUILD_STORIES_SECONDS", default=60 * 60)
+JOB_PRUNE_IMAGES_SECONDS = env.int("JOB_PRUNE_IMAGES_SECONDS", default=24 * 60 * 60)
+JOB_PRUNE_REVISIONS_SECONDS = env.int("JOB_PRUNE_REVISIONS_SECONDS", default=24 * 60 * 60)
+REVISIONS_KEEP = env.int("REVISIONS_KEEP", default=50)
+JOB_SEARCH_INDEX_CHECK_SECONDS = env.int("JOB_SEARCH_INDEX_CHECK_SECONDS", default=60 * 60)
 
 # Cache: local memory by default; Redis in production (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}

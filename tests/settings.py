@@ -15,3 +15,13 @@ from newsroom.settings import *  # noqa: E402, F403
 # Tasks run inside the call that enqueues them unless a test starts real workers
 # (tests/tasks/ switch to the database queue and start worker processes).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# On SQLite the test database is a file, not memory: the worker processes that tests/tasks/
+# start must open the very database the test writes to (pytest-django adds a suffix per
+# xdist worker, and deletes the file at the end of the run).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(  # noqa: F405
+        tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3"
+    )

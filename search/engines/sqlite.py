@@ -220,6 +220,21 @@ def is_installed(connection):
     return "search_fts" in connection.introspection.table_names()
 
 
+def out_of_date(connection):
+    """Why the index no longer matches the articles (missing triggers, a row count that
+    differs), or None. Cheap: two counts and the trigger list, no document is read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        missing = sorted(set(TRIGGERS) - {name for (name,) in cursor.fetchall()})
+        if missing:
+            return f"triggers missing: {', '.join(missing)}"
+        cursor.execute("SELECT (SELECT COUNT(*) FROM articles_article), (SELECT COUNT(*) FROM search_fts)")
+        articles, indexed = cursor.fetchone()
+    if articles != indexed:
+        return f"{indexed} documents indexed for {articles} articles"
+    return None
+
+
 # Querying --------------------------------------------------------------------
 
 

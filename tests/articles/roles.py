@@ -41,12 +41,14 @@ def _group(name):
         authors = importlib.import_module("authors.migrations.0002_editorial_group_permissions")
         library = importlib.import_module("medialibrary.migrations.0002_editorial_groups")
         tokens = importlib.import_module("ingest.migrations.0002_publishers_manage_tokens")
+        tasks = importlib.import_module("tasks.migrations.0002_publishers_manage_tasks")
         wanted = {
             migration.EDITORS: migration.EDITOR_PERMISSIONS + curation.EDITOR_PERMISSIONS
             + authors.EDITOR_PERMISSIONS + library.EDITOR_PERMISSIONS,
             migration.PUBLISHERS: migration.PUBLISHER_PERMISSIONS + security.PUBLISHER_PERMISSIONS
             + curation.PUBLISHER_PERMISSIONS + authors.PUBLISHER_PERMISSIONS + library.PUBLISHER_PERMISSIONS
-            + tokens.PUBLISHER_PERMISSIONS,
+            + tokens.PUBLISHER_PERMISSIONS
+            + tasks.PUBLISHER_PERMISSIONS,
         }[name]
         for app_label, codename in wanted:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
