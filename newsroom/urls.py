@@ -40,6 +40,8 @@ urlpatterns = [
         public_page(max_age=3600, params=["p"])(sitemaps.sitemap_section),
         name="sitemap-section",
     ),
+    # The public read API, its OpenAPI schema and reference page (api/).
+    path("api/", include("api.urls")),
     path("providers/", include("providers.urls")),
     path("search/", include("search.urls")),
     path("stories/", include("stories.urls")),
