@@ -30,10 +30,15 @@ MAX_VALUE_LENGTH = 1000
 
 
 def parse_moment(name, value, *, end_of_day=False):
-    """An aware datetime from ``value`` (ISO date or date-time), or a 400 naming ``name``."""
+    """An aware datetime from ``value`` (ISO date or date-time), or a 400 naming ``name``.
+
+    A date is its first instant in the site's time zone, or with ``end_of_day``
+    the first instant of the next day.
+    """
     try:
-        moment = parse_datetime(value)
-        day = None if moment else parse_date(value)
+        # A plain date first: parse_datetime would also read "2024-05-01" (as midnight).
+        day = parse_date(value) if "T" not in value and " " not in value else None
+        moment = None if day else parse_datetime(value)
     except ValueError:
         moment = day = None
     if moment is None and day is None:
@@ -84,7 +89,7 @@ class ArticleFilter(BaseFilterBackend):
             )
         since, until = params.get("since"), params.get("until")
         since = since and parse_moment("since", since)
-        until = until and parse_moment("until", until, end_of_day="T" not in params["until"])
+        until = until and parse_moment("until", until, end_of_day=True)
         if since and until and since >= until:
             raise bad_request("until", "The end is before the start (since).")
         if since:
