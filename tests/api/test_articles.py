@@ -1,5 +1,6 @@
 """The article endpoints as a client uses them: lists, filters, fields, cursors, detail."""
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -111,10 +112,18 @@ def test_fields_chooses_what_each_item_carries(client, make_article):
     assert item["title"] == "Only this"
 
 
-def test_an_unknown_cursor_is_a_json_404(client, make_article):
-    make_article()
+@pytest.mark.parametrize("path, cursor", [
+    ("/api/v1/articles/", "not-a-cursor"),
+    # Well-formed cursors whose position is no date, or holds a NUL: forged, never a 500.
+    ("/api/v1/articles/", base64.b64encode(b"p=yesterday").decode()),
+    ("/api/v1/articles/", base64.b64encode(b"p=2024-99-01 10:00:00").decode()),
+    ("/api/v1/topics/", base64.b64encode(b"p=a\x00b").decode()),
+    ("/api/v1/stories/", base64.b64encode(b"r=1&p=%00").decode()),
+])
+def test_an_unreadable_cursor_is_a_json_404(client, make_article, path, cursor):
+    make_article(topics=["Rail"])
 
-    response = client.get("/api/v1/articles/", {"cursor": "not-a-cursor"})
+    response = client.get(path, {"cursor": cursor})
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
