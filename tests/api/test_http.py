@@ -109,6 +109,8 @@ def test_too_many_requests_get_a_json_429_even_for_cached_answers(client, make_a
 @pytest.mark.parametrize("method, path, headers, status, code", [
     ("GET", "/api/v1/nothing-here/", {}, 404, "not_found"),
     ("GET", "/api/v2/articles/", {}, 404, "not_found"),
+    # Refused by the site's middleware before any view: still the API's JSON.
+    ("GET", "/api/v1/articles/%00/", {}, 404, "not_found"),
     ("GET", "/api/v1/articles/no-such-article/", {}, 404, "not_found"),
     ("POST", "/api/v1/articles/", {}, 405, "method_not_allowed"),
     ("DELETE", "/api/v1/topics/", {}, 405, "method_not_allowed"),
