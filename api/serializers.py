@@ -186,7 +186,8 @@ class ArticleSerializer(ChosenFields, serializers.ModelSerializer):
         ]
 
     def _topics(self, article):
-        return article.topics.all()
+        found = getattr(article, "topic_list", None)
+        return found if found is not None else article.topics.all()
 
     @extend_schema_field(Image(allow_null=True))
     def get_image(self, article):

@@ -12,7 +12,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
 
-from articles.models import Article, Image, Topic
+from articles.models import Article, Image, TaggedArticle, Topic
 from articles.queries import article_by_slug, article_children, listed_articles
 from authors import bylines
 from authors.models import Author
@@ -34,6 +34,23 @@ _LEAD_IMAGE = Prefetch(
     .only("article_id", "url", "width", "height", "title", "alt", "attribution", "renditions").order_by(),
     to_attr="lead_images",
 )
+
+
+def attach_topics(articles):
+    """Set ``article.topic_list`` on each of ``articles``, in one query, in the order they were added.
+
+    ``article.topics.all()`` over a prefetch still builds a filtered queryset
+    per article in taggit's manager: a fifth of a list's time for 20 items.
+    """
+    found = {article.pk: [] for article in articles}
+    links = (
+        TaggedArticle.objects.filter(content_object_id__in=list(found)).select_related("tag")
+        .only("content_object_id", "tag__name", "tag__slug").order_by("id")
+    )
+    for link in links:
+        found[link.content_object_id].append(link.tag)
+    for article in articles:
+        article.topic_list = found[article.pk]
 
 
 class ReadOnly:
@@ -61,7 +78,8 @@ class ArticleList(ArticlePage, generics.ListAPIView):
         # Topics, lead pictures and our bylines for the whole page: three queries.
         articles = list(page)
         if articles:
-            prefetch_related_objects(articles, "topics", _LEAD_IMAGE)
+            prefetch_related_objects(articles, _LEAD_IMAGE)
+            attach_topics(articles)
             bylines.attach(articles)
         return articles
 
