@@ -1,13 +1,18 @@
-"""RSS 2.0 and Atom feeds for the whole site, each topic and each provider.
+"""RSS 2.0, Atom and JSON Feed 1.1 for the whole site, each topic and each provider.
 
 ``items()`` starts from ``Article.objects.live()``, like the pages. Titles and
 excerpts are plain text: RSS readers treat ``title``/``description`` as HTML,
 so they are escaped once more there; Atom says ``type="text"`` for titles and
-gets them as they are.
+gets them as they are. JSON Feed carries the same items as JSON strings
+(the encoder escapes them), its ``content_html`` the article page's own
+sanitised body; every URL in it is absolute and http(s).
 """
+
+import json
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -19,7 +24,7 @@ from providers.models import Provider
 from .models import Article, Topic
 from .presenting import updated_at
 from .queries import LIST_FIELDS
-from .rendering import xml_text
+from .rendering import render_markdown, web_url, xml_text
 
 FEED_SIZE = 50
 
@@ -30,6 +35,8 @@ class LatestArticlesFeed(Feed):
     feed_type = Rss201rev2Feed
     # RSS readers render title and description as HTML; Atom titles are text.
     escape_title = True
+    # The columns an item needs (JSON Feed adds the body).
+    columns = (*LIST_FIELDS, "created_at")
 
     def site_name(self):
         return getattr(settings, "SITE_NAME", "Newsroom")
@@ -50,7 +57,7 @@ class LatestArticlesFeed(Feed):
         items = list(
             self.articles(obj)
             .select_related("provider")
-            .only(*LIST_FIELDS, "created_at")
+            .only(*self.columns)
             .prefetch_related("topics")[:FEED_SIZE]
         )
         # Our authors of the house articles, in one query.
@@ -150,3 +157,58 @@ class ProviderFeed(LatestArticlesFeed):
 
 class ProviderAtomFeed(AtomMixin, ProviderFeed):
     """The newest live articles from one provider (Atom)."""
+
+
+class JSONFeedMixin:
+    """The same feed as JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+
+    escape_title = False
+    columns = (*LatestArticlesFeed.columns, "body", "web_url")
+    content_type = "application/feed+json"
+
+    def __call__(self, request, *args, **kwargs):
+        obj = self.get_object(request, *args, **kwargs)
+        absolute = request.build_absolute_uri
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.title(obj),
+            "home_page_url": absolute(self.link(obj)),
+            "feed_url": absolute(request.path),
+            "description": self.description(obj),
+            "language": settings.LANGUAGE_CODE,
+            "items": [self.json_item(request, item) for item in self.items(obj)],
+        }
+        return HttpResponse(
+            json.dumps(feed, ensure_ascii=False), content_type=f"{self.content_type}; charset=utf-8"
+        )
+
+    def json_item(self, request, item):
+        url = request.build_absolute_uri(self.item_link(item))
+        data = {
+            "id": self.item_guid(item),
+            "url": url,
+            "title": self.item_title(item),
+            "content_html": str(render_markdown(item.body)),
+            "summary": xml_text(item.excerpt),
+            "date_published": self.item_pubdate(item).isoformat(),
+            "date_modified": self.item_updateddate(item).isoformat(),
+            "authors": [{"name": self.item_author_name(item)}],
+            "tags": self.item_categories(item),
+        }
+        # The outlet's own page of an imported article, when it is a web address.
+        external = web_url(item.web_url)
+        if external:
+            data["external_url"] = external
+        return data
+
+
+class LatestArticlesJSONFeed(JSONFeedMixin, LatestArticlesFeed):
+    """The newest live articles on the site (JSON Feed)."""
+
+
+class TopicJSONFeed(JSONFeedMixin, TopicFeed):
+    """The newest live articles on one topic (JSON Feed)."""
+
+
+class ProviderJSONFeed(JSONFeedMixin, ProviderFeed):
+    """The newest live articles from one provider (JSON Feed)."""

@@ -122,12 +122,15 @@ def stories(articles):
     return items
 
 
-def feed_links(rss_name, atom_name, **kwargs):
-    """(type, label, URL) of the RSS and Atom feeds, for <link rel="alternate"> and footers."""
-    return [
+def feed_links(rss_name, atom_name, json_name=None, **kwargs):
+    """(type, label, URL) of the RSS, Atom (and JSON) feeds, for <link rel="alternate"> and footers."""
+    links = [
         ("application/rss+xml", "RSS", reverse(rss_name, kwargs=kwargs)),
         ("application/atom+xml", "Atom", reverse(atom_name, kwargs=kwargs)),
     ]
+    if json_name:
+        links.append(("application/feed+json", "JSON Feed", reverse(json_name, kwargs=kwargs)))
+    return links
 
 
 def preview_reason(article):

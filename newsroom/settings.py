@@ -73,12 +73,20 @@ INSTALLED_APPS = [
     "metrics",
     # API tokens and pushing article files over HTTP (ingest/).
     "ingest",
+    # The public read API (api/): Django REST framework, its OpenAPI schema, CORS for GET.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Requests by view and status, and their latency, for /metrics (metrics/).
     "metrics.middleware.MetricsMiddleware",
+    # CORS headers for the read API (/api/ only, GET only): see "Read API" below.
+    "corsheaders.middleware.CorsMiddleware",
     # One JSON line per request, the Content-Security- and Permissions-Policy headers.
     "newsroom.middleware.RequestLogMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
@@ -514,3 +522,55 @@ LOGGING = {
 # How many pinned top stories the front page and each topic page show below
 # their lead (curation/).
 CURATION_TOP_STORIES = env.int("CURATION_TOP_STORIES", default=5)
+
+# --- Read API (api/) -----------------------------------------------------------
+# /api/v1/: live content as JSON, read-only, no sign-in (docs/api.md). Errors are
+# {"error": {"code", "message"}} for every 4xx; only JSON is rendered (no browsable
+# HTML API: its inline scripts would need a looser CSP).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Public data: no session (no cookie, no CSRF, no session table per request).
+    # An app that needs tokens (the ingest API) names its own authentication classes.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # The read API counts requests before the page cache (api/http.py), so not here.
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Dates as ISO 8601 with their offset, in UTC whatever TIME_ZONE is.
+    "DATETIME_FORMAT": "iso-8601",
+}
+# Requests one client address may make to /api/ per period ("120/min", "5000/hour";
+# empty: no limit), counted in the default cache: Redis in production (CACHE_URL),
+# so every app server shares one count. Staff signed in to the admin are not counted.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
+if API_RATE_LIMIT:
+    _count, _, _period = API_RATE_LIMIT.partition("/")
+    if not (_count.isdigit() and _period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(
+            f"API_RATE_LIMIT must look like 120/min or 5000/hour, not {API_RATE_LIMIT!r}."
+        )
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Live articles, topics, sources, authors and stories, as the public site shows them.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files: no script from elsewhere.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# CORS, for the API's GETs only: other sites' pages may read the public API from a
+# browser. Any origin by default: the data is what anyone sees on the site, no
+# cookie or credential is ever accepted (CORS_ALLOW_CREDENTIALS off), so a reader's
+# browser cannot be made to leak anything of theirs. API_CORS_ORIGINS (comma
+# separated, e.g. https://app.example.com) narrows it to those origins.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400

@@ -44,6 +44,8 @@ urlpatterns = [
     ),
     # Push ingest and its API tokens (ingest/): before any other api/ include.
     path("api/v1/ingest/", include("ingest.urls")),
+    # The public read API, its OpenAPI schema and reference page (api/).
+    path("api/", include("api.urls")),
     path("providers/", include("providers.urls")),
     path("search/", include("search.urls")),
     path("stories/", include("stories.urls")),

@@ -12,7 +12,11 @@ from django.views.decorators.cache import cache_control, never_cache
 
 
 def page_not_found(request, exception=None):
-    """The site's 404 page (``handler404``)."""
+    """The site's 404 page (``handler404``); under /api/, the API's JSON error instead."""
+    if request.path_info.startswith("/api/"):
+        from api.errors import not_found
+
+        return not_found(request)
     return render(request, "404.html", status=404)
 
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<str:slug>/", page(views.ProviderDetailView.as_view()), name="detail"),
     path("<str:slug>/rss/", feed(feeds.ProviderFeed()), name="rss"),
     path("<str:slug>/atom/", feed(feeds.ProviderAtomFeed()), name="atom"),
+    path("<str:slug>/json/", feed(feeds.ProviderJSONFeed()), name="json"),
 ]

@@ -49,6 +49,6 @@ class ProviderDetailView(PublicSiteMixin, ListView):
             kind="Source",
             provider=self.provider,
             provider_url=rendering.web_url(f"https://{self.provider.domain}/"),
-            feeds=feed_links("providers:rss", "providers:atom", slug=self.provider.slug),
+            feeds=feed_links("providers:rss", "providers:atom", "providers:json", slug=self.provider.slug),
             **kwargs,
         )

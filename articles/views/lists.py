@@ -36,7 +36,7 @@ class TopicView(PublicSiteMixin, ListView):
         context = super().get_context_data(
             heading=self.topic.name,
             kind="Topic",
-            feeds=feed_links("articles:topic-rss", "articles:topic-atom", slug=self.topic.slug),
+            feeds=feed_links("articles:topic-rss", "articles:topic-atom", "articles:topic-json", slug=self.topic.slug),
             **kwargs,
         )
         context["lead"] = getattr(self, "lead_story", None)
