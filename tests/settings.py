@@ -15,3 +15,7 @@ from newsroom.settings import *  # noqa: E402, F403
 # Tasks run inside the call that enqueues them unless a test starts real workers
 # (tests/tasks/ switch to the database queue and start worker processes).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# An import queues the caching of its pictures; in tests that would fetch example.com.
+# Tests of that follow-up turn it on with a fake fetch (tests/tasks_upload/).
+IMPORT_CACHE_IMAGES = False
