@@ -29,11 +29,15 @@ def cache_article_pictures(article_ids):
     return caching.cache_images(images).summary()
 
 
-@every(timedelta(seconds=getattr(settings, "IMPORT_WATCH_SECONDS", 30)))
 @task()
 def import_watched_folder():
     """Import the files dropped into ``IMPORT_WATCH_DIR`` (nothing when it is not set)."""
     return [str(path) for path in watch.import_dropped()]
+
+
+if getattr(settings, "IMPORT_WATCH_DIR", ""):
+    # A recurring job only on sites that watch a folder: no empty runs every 30 s elsewhere.
+    every(timedelta(seconds=getattr(settings, "IMPORT_WATCH_SECONDS", 30)))(import_watched_folder)
 
 
 @every(timedelta(minutes=1))

@@ -133,3 +133,11 @@ def test_without_a_watched_folder_the_job_does_nothing(settings):
     settings.IMPORT_WATCH_DIR = ""
 
     assert tasks.import_watched_folder.call() == []
+
+
+def test_the_recurring_jobs_are_declared_for_the_workers():
+    from tasks.recurring import JOBS
+
+    assert JOBS[tasks.announce_articles_gone_live.module_path].interval.total_seconds() == 60
+    # The suite's settings watch no folder: then the workers do not look every 30 s.
+    assert tasks.import_watched_folder.module_path not in JOBS
