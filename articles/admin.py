@@ -1290,22 +1290,26 @@ class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "source", "label", "user", "state", "progress", "created", "updated",
-                    "unchanged", "rejected", "report_link"]
+    list_display = ["started_at", "source", "files", "user", "state", "progress", "created", "updated",
+                    "rejected", "report_link"]
     list_filter = ["state", "source"]
     list_select_related = ["user"]
     fields = ["started_at", "finished_at", "source", "label", "user", "state", "total", "seen", "created",
               "updated", "unchanged", "rejected", "report_link", "rejection_table"]
     readonly_fields = fields
 
-    @admin.display(description="files done")
+    @admin.display(description="files", ordering="label")
+    def files(self, run):
+        return _clamped(run.label)
+
+    @admin.display(description="done")
     def progress(self, run):
         return f"{run.seen} of {run.total}" if run.total else run.seen
 
     @admin.display(description="progress and report")
     def report_link(self, run):
         url = reverse("admin:articles_article_import_progress", args=[run.pk])
-        return format_html('<a href="{}">{}</a>', url, "Report" if run.finished else "Progress")
+        return format_html('<a href="{}">{}</a>', url, "report" if run.finished else "progress")
 
     @admin.display(description="rejections")
     def rejection_table(self, run):

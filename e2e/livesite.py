@@ -72,7 +72,6 @@ class LiveSite:
         self.totp_steps = {}
         self.log_path = root / "server.log"
         self._server = None
-        self._worker = None
         self.env = {
             **os.environ,
             "DEBUG": "0",
@@ -83,7 +82,6 @@ class LiveSite:
             # stale page there would be a real bug, not a second worker's copy.
             "CACHE_URL": "locmemcache://e2e",
             "MEDIA_ROOT": str(root / "media"),
-            "IMPORT_SPOOL_DIR": str(root / "import-spool"),
             "STATIC_ROOT": str(root / "static"),
             # Static files straight from the source folders: no collectstatic step.
             "STATIC_MANIFEST": "0",
@@ -124,11 +122,6 @@ class LiveSite:
              "--error-logfile", "-", "--log-level", "warning"],
             cwd=PROJECT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        # A background worker beside it, as make run starts one: admin uploads are imported by it.
-        self._worker = subprocess.Popen(
-            [str(PYTHON), "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
-            cwd=PROJECT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self._server.poll() is not None:
@@ -143,15 +136,14 @@ class LiveSite:
         raise RuntimeError(f"The server did not answer within {START_SECONDS} s:\n{self.log_tail()}")
 
     def stop(self):
-        for process in (self._worker, self._server):
-            if process is None or process.poll() is not None:
-                continue
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        if self._server is None or self._server.poll() is not None:
+            return
+        os.killpg(self._server.pid, signal.SIGTERM)
+        try:
+            self._server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._server.pid, signal.SIGKILL)
+            self._server.wait(timeout=10)
 
     def log_tail(self, lines=40):
         if not self.log_path.exists():

@@ -95,11 +95,7 @@ def assert_accessible(page):
 
 
 def upload(page, name, text):
-    """Import one article file through the admin's upload page; returns the report.
-
-    A worker imports it (``LiveSite`` starts one); the run's page reloads itself until
-    its report is there.
-    """
+    """Import one article file through the admin's upload page; returns the report."""
     page.goto("/admin/articles/article/import/")
     page.get_by_label("Article files").set_input_files(
         {"name": name, "mimeType": "text/markdown", "buffer": text.encode()}
