@@ -42,7 +42,8 @@ from . import caching, dates, editorial, history, sharing, workflow
 from .forms import CONTENT_COLUMNS, ArticleAdminForm, ImportUploadForm, ShareLinkForm
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
-from .importing.loader import CREATED, UPDATED, import_sources
+from .importing.loader import CREATED, UPDATED
+from .importing.queue import enqueue_import
 from .models import Article, Correction, Image, ImportRun, Related, ShareLink, Topic, Transition
 from .queries import lead_image_prefetch
 from .rendering import web_url
@@ -65,6 +66,8 @@ SCHEDULE_FIELDS = ["go_live_at", "expire_at", "embargo_until", "modified_at"]
 # How long the list's filter choices (distinct values over the whole table) are reused.
 FILTER_CHOICES_SECONDS = 300
 MAX_NAMED_IN_MESSAGE = 20
+# How often a running import's page reloads itself.
+IMPORT_PAGE_REFRESH_SECONDS = 2
 
 
 def is_imported(article):
@@ -951,6 +954,7 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_view), name=f"{name}_import"),
+            path("import/<int:run_id>/", wrap(self.import_progress_view), name=f"{name}_import_progress"),
             path("<path:object_id>/step/<str:step_name>/", wrap(self.step_view), name=f"{name}_step"),
             path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
             path("<path:object_id>/use-source/", wrap(self.use_source_view), name=f"{name}_use_source"),
@@ -1053,29 +1057,49 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
         )
 
     def import_view(self, request):
-        """Upload article files (or zips of them) and run the same importer as the command."""
+        """Upload article files (or zips of them); a background worker imports them.
+
+        The upload is checked and stored here, the import queued
+        (``importing.queue``); the run's page then shows its progress and report.
+        """
         if not request.user.has_perm("articles.import_articles"):
             raise PermissionDenied
         # Bound on any POST, even one with no file: that is the field's "required" error.
         posted = request.method == "POST"
         form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
-        result, files = None, []
         if form.is_valid():
-            # No worker processes: forking a web server's worker (its threads and
-            # open connections) is riskier than parsing an upload in-process.
-            result = import_sources(
-                form.cleaned_data["files"], user=request.user, origin="admin", on_file=files.append,
-                parallel=False,
-            )
-            level = messages.ERROR if result.errors else (
-                messages.WARNING if result.rejected else messages.SUCCESS
-            )
-            self.message_user(request, result.summary(), level)
+            uploads = form.cleaned_data["files"]
+            try:
+                # No parser processes inside a worker's task: one import per worker at a time.
+                run = enqueue_import(
+                    uploads, user=request.user, origin="admin", label=_upload_label(uploads), parallel=False,
+                )
+            except ValidationError as error:
+                form.add_error("files", error)
+            else:
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_import_progress", args=[run.pk])
+                )
         return self._page(
-            request, "import.html", "Import article files",
-            form=form, result=result, media=self.media + form.media,
-            written=[f for f in files if f.outcome in (CREATED, UPDATED)][:200],
-            ignored=getattr(form, "ignored", []),
+            request, "import.html", "Import article files", form=form, media=self.media + form.media,
+        )
+
+    def import_progress_view(self, request, run_id):
+        """One import run: its progress while it runs (the page refreshes itself), then its report."""
+        if not request.user.has_perm("articles.import_articles"):
+            raise PermissionDenied
+        run = ImportRun.objects.filter(pk=run_id).select_related("user").first()
+        if run is None:
+            raise Http404("No such import run.")
+        done = run.seen
+        return self._page(
+            request, "import_progress.html", f"Import run {run.pk}: {run.get_state_display().lower()}",
+            run=run, done=done, percent=min(100, done * 100 // run.total) if run.total else None,
+            refresh_seconds=None if run.finished else IMPORT_PAGE_REFRESH_SECONDS,
+            step_errors=[r["message"] for r in run.rejections if r.get("kind") == "step_failed"],
+            rejections=[r for r in run.rejections if r.get("kind") != "step_failed"],
+            written=[w for w in run.written if w.get("outcome") in (CREATED, UPDATED)],
+            seconds=(run.finished_at - run.started_at).total_seconds() if run.finished_at else None,
         )
 
     # --- bulk actions ---
@@ -1181,6 +1205,11 @@ def _clamped(text):
     return format_html('<span class="nr-clamp" title="{}">{}</span>', text, text)
 
 
+def _upload_label(uploads):
+    names = ", ".join(upload.name for upload in uploads[:3])
+    return names + (f" and {len(uploads) - 3} more" if len(uploads) > 3 else "")
+
+
 def _json_block(value):
     if not value:
         return "—"
@@ -1261,14 +1290,26 @@ class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = [
-        "started_at", "source", "user", "label", "seen", "created", "updated", "unchanged", "rejected",
-    ]
-    list_filter = ["source"]
+    list_display = ["started_at", "source", "files", "user", "state", "progress", "created", "updated",
+                    "rejected", "report_link"]
+    list_filter = ["state", "source"]
     list_select_related = ["user"]
-    fields = ["started_at", "finished_at", "source", "user", "label", "seen", "created", "updated",
-              "unchanged", "rejected", "rejection_table"]
+    fields = ["started_at", "finished_at", "source", "label", "user", "state", "total", "seen", "created",
+              "updated", "unchanged", "rejected", "report_link", "rejection_table"]
     readonly_fields = fields
+
+    @admin.display(description="files", ordering="label")
+    def files(self, run):
+        return _clamped(run.label)
+
+    @admin.display(description="done")
+    def progress(self, run):
+        return f"{run.seen} of {run.total}" if run.total else run.seen
+
+    @admin.display(description="progress and report")
+    def report_link(self, run):
+        url = reverse("admin:articles_article_import_progress", args=[run.pk])
+        return format_html('<a href="{}">{}</a>', url, "report" if run.finished else "progress")
 
     @admin.display(description="rejections")
     def rejection_table(self, run):

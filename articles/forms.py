@@ -4,36 +4,27 @@ They only collect and check input; ``articles.workflow`` decides and writes
 (the workflow steps' own forms live there, beside their steps).
 """
 
-import stat
-import zipfile
 from datetime import timedelta
-from pathlib import PurePosixPath
 from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from revisions import content as contents
 
 from . import dates, editorial, workflow
-from .importing.frontmatter import MAX_FILE_SIZE
-from .importing.loader import ARTICLE_SUFFIXES, Source
+from .importing import uploads
+from .importing.loader import ARTICLE_SUFFIXES
 from .importing.validation import url_problem
 from .models import Article
 from .topic_names import topic_name_problem
 from .widgets import SplitDateTimeWidget
 
-# An upload is read in memory: keep it to what a desk uploads by hand.
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-MAX_ZIP_MEMBERS = 5_000
-MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
-# Files named in the "none of these is an article" error; the rest are counted.
-MAX_NAMED_IGNORED = 10
 SHARE_LINK_LIFETIME = timedelta(days=3)
 SHARE_LINK_MAX_LIFETIME = timedelta(days=30)
 
@@ -334,7 +325,10 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportUploadForm(forms.Form):
-    """Article files or zips of them, turned into the importer's ``Source`` objects."""
+    """Article files or zips of them, checked as the importer needs (``importing.uploads``).
+
+    The cleaned value is the uploads themselves; ``enqueue_import`` spools them.
+    """
 
     files = MultipleFileField(
         # An empty file is the importer's own empty_file rejection, as from the command.
@@ -345,106 +339,7 @@ class ImportUploadForm(forms.Form):
     )
 
     def clean_files(self):
-        uploads = self.cleaned_data["files"]
-        if sum(upload.size for upload in uploads) > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"Upload at most {MAX_UPLOAD_BYTES // 2**20} MB at a time.", code="too_large"
-            )
-        sources, ignored = [], []
-        for upload in uploads:
-            name = upload.name.lower()
-            if name.endswith(".zip"):
-                sources.extend(_zip_sources(upload, ignored))
-            elif name.endswith(ARTICLE_SUFFIXES):
-                sources.append(Source.from_bytes(upload.name, _read(upload)))
-            else:
-                ignored.append(upload.name)
-        if not sources:
-            raise ValidationError(f"None of these is an article file{_named(ignored)}.", code="no_articles")
-        self.ignored = ignored
-        return sources
-
-
-def _named(names):
-    """``": a.txt, b.pdf"`` (the first few, then how many more), or nothing for no names."""
-    if not names:
-        return ""
-    extra = len(names) - MAX_NAMED_IGNORED
-    return ": " + ", ".join(names[:MAX_NAMED_IGNORED]) + (f" and {extra} more" if extra > 0 else "")
-
-
-def _read(upload):
-    # One byte over the limit is enough for the importer to reject it as too large.
-    return upload.read(MAX_FILE_SIZE + 1)
-
-
-def _zip_sources(upload, ignored):
-    """Sources for the article members of a zip, read in memory within limits.
-
-    Nothing is extracted to disk, but names that climb out of the archive are
-    refused anyway: they betray a crafted archive.
-    """
-    try:
-        archive = zipfile.ZipFile(upload)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ValidationError(f"{upload.name} is not a readable zip file.", code="bad_zip") from error
-    with archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise ValidationError(
-                f"{upload.name} holds {len(members):,} files; at most {MAX_ZIP_MEMBERS:,} per upload.",
-                code="zip_too_many",
-            )
-        unsafe = [info.filename for info in members if _unsafe_member(info.filename)]
-        if unsafe:
-            raise ValidationError(
-                format_html(
-                    "{} contains unsafe paths: {}", upload.name,
-                    format_html_join(", ", "{}", ((name,) for name in unsafe[:5])),
-                ),
-                code="zip_unsafe_path",
-            )
-        # A link member's data is its target's path: never an article, and its
-        # name could make a list of imported files lie about what was read.
-        links = [info for info in members if _is_symlink(info)]
-        ignored.extend(f"{info.filename} (a symbolic link, not read)" for info in links)
-        members = [info for info in members if not _is_symlink(info)]
-        wanted = [info for info in members if _is_article(info.filename)]
-        if sum(min(info.file_size, MAX_FILE_SIZE + 1) for info in wanted) > MAX_ZIP_UNCOMPRESSED:
-            raise ValidationError(
-                f"{upload.name} unpacks to more than {MAX_ZIP_UNCOMPRESSED // 2**20} MB.",
-                code="zip_too_large",
-            )
-        ignored.extend(info.filename for info in members if not _is_article(info.filename))
-        sources = []
-        for info in wanted:
-            path = f"{upload.name}/{info.filename}"
-            if info.file_size > MAX_FILE_SIZE:
-                sources.append(Source(path, None))  # rejected as too large, never inflated
-                continue
-            try:
-                with archive.open(info) as member:
-                    # The declared size caps what is inflated, whatever the data claims.
-                    data = member.read(MAX_FILE_SIZE + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-                raise ValidationError(
-                    f"{path} cannot be read from the archive ({error}).", code="bad_zip"
-                ) from error
-            sources.append(Source.from_bytes(path, data))
-        return sources
-
-
-def _unsafe_member(name):
-    path = PurePosixPath(name.replace("\\", "/"))
-    return path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":")
-
-
-def _is_symlink(info):
-    # Unix mode bits live in the top half of external_attr (as zip -y stores links).
-    return stat.S_ISLNK(info.external_attr >> 16)
-
-
-def _is_article(name):
-    path = PurePosixPath(name)
-    hidden = any(part.startswith(".") or part == "__MACOSX" for part in path.parts)
-    return not hidden and path.name.lower().endswith(ARTICLE_SUFFIXES)
+        uploads_ = self.cleaned_data["files"]
+        self.checked = uploads.check_uploads(uploads_)
+        self.ignored = self.checked.ignored
+        return uploads_

@@ -458,13 +458,27 @@ class Related(models.Model):
 
 
 class ImportRun(models.Model):
-    """One run of the importer (command, admin upload or API push), for the dashboard."""
+    """One run of the importer (command, admin upload, watched folder or API push), for the dashboard.
+
+    A queued run (``articles.importing.queue``) is saved before a worker starts it;
+    its counters grow chunk by chunk while it runs, so its page shows progress.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
 
     LABEL_LENGTH = 200
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(blank=True, null=True)
     source = models.CharField(max_length=20, default="command")
+    # Runs that end in the same request or command are saved already running.
+    state = models.CharField(max_length=10, choices=State, default=State.RUNNING)
+    # Files to read, when known before the run starts (queued uploads); 0 when not.
+    total = models.PositiveIntegerField(default=0)
     user = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -477,12 +491,20 @@ class ImportRun(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     # [{"path", "kind", "field", "line", "message"}, ...], capped for huge runs.
     rejections = models.JSONField(default=list, blank=True)
+    # Uploaded members that were not article files (names), and the first files
+    # written ({"path", "outcome", "article_id"}), both capped, for the run's page.
+    ignored = models.JSONField(default=list, blank=True)
+    written = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self):
         return f"Import {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def finished(self):
+        return self.state in (self.State.DONE, self.State.FAILED)
 
 
 class Transition(models.Model):

@@ -96,6 +96,7 @@ def admin_pages(ids):
         f"/admin/articles/transition/{ids['transition']}/change/",
         "/admin/articles/importrun/",
         f"/admin/articles/importrun/{ids['run']}/change/",
+        f"/admin/articles/article/import/{ids['run']}/",
         "/admin/articles/correction/",
         "/admin/articles/sharelink/",
         "/admin/articles/topic/",

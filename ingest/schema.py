@@ -79,7 +79,8 @@ class Queued(serializers.Serializer):
 
 class Run(serializers.Serializer):
     id = serializers.IntegerField()
-    state = serializers.ChoiceField(["running", "finished"])
+    state = serializers.ChoiceField(["queued", "running", "done", "failed"])
+    total = serializers.IntegerField(help_text="Article files in the push (0 when not known in advance).")
     started_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     counts = Counts()

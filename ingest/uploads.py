@@ -96,8 +96,13 @@ def _name_of(request):
     return posixpath.basename(name.replace("\\", "/")).strip()
 
 
-def sources_from(request):
-    """``(sources, ignored names)`` for the files of ``request``; ``IngestError`` if none will do."""
+def uploads_from(request):
+    """``(uploads, article files, ignored names)`` of ``request``; ``IngestError`` if none will do.
+
+    The uploads pass the admin upload's own checks (``ImportUploadForm``);
+    ``articles.importing.uploads.sources_of`` reads them for a small push, and
+    ``enqueue_import`` spools them for a large one.
+    """
     uploads = [upload for key in request.FILES for upload in request.FILES.getlist(key)]
     if not uploads:
         raise IngestError(
@@ -112,11 +117,11 @@ def sources_from(request):
         code = error.code or "invalid"
         too_big = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if code == "too_large" else None
         raise IngestError(too_big or status.HTTP_400_BAD_REQUEST, code, html.unescape(message))
-    sources = form.cleaned_data["files"]
+    total = form.checked.total
     limit = settings.INGEST_MAX_FILES
-    if len(sources) > limit:
+    if total > limit:
         raise IngestError(
             status.HTTP_400_BAD_REQUEST, "too_many_files",
-            f"The request holds {len(sources):,} article files; at most {limit:,} per request.",
+            f"The request holds {total:,} article files; at most {limit:,} per request.",
         )
-    return sources, form.ignored
+    return form.cleaned_data["files"], total, form.ignored

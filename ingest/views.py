@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from articles.importing.loader import CREATED, import_sources
+from articles.importing.uploads import sources_of
 from articles.models import ImportRun
 
 from . import queueing
@@ -28,7 +29,7 @@ from . import schema as openapi
 from .authentication import TokenAuthentication
 from .permissions import HasScope
 from .throttling import TokenRateThrottle
-from .uploads import ArticleBodyParser, IngestError, check_length, sources_from
+from .uploads import ArticleBodyParser, IngestError, check_length, uploads_from
 
 COUNTS = ("seen", "created", "updated", "unchanged", "rejected")
 
@@ -79,18 +80,18 @@ class IngestView(TokenAPIView):
     def post(self, request):
         token = request.auth
         check_length(request)
-        sources, ignored = sources_from(request)
-        if len(sources) > settings.INGEST_SYNC_MAX_FILES and queueing.queue_available():
-            run = queueing.enqueue(sources, token=token)
+        uploads, total, ignored = uploads_from(request)
+        if total > settings.INGEST_SYNC_MAX_FILES:
+            run = queueing.enqueue(uploads, token=token)
             url = self.run_url(request, run)
             return Response(
-                {"run": url, "id": run.pk, "files": len(sources), "ignored": ignored},
+                {"run": url, "id": run.pk, "files": total, "ignored": ignored},
                 status=status.HTTP_202_ACCEPTED, headers={"Location": url},
             )
         files = []
         # No worker processes inside a web server's worker, as for the admin upload.
         result = import_sources(
-            sources, origin="api", label=token.name, only_provider=token.provider,
+            sources_of(uploads), origin="api", label=token.name, only_provider=token.provider,
             on_file=files.append, parallel=False,
         )
         body = {
@@ -119,7 +120,8 @@ class RunView(TokenAPIView):
             )
         return Response({
             "id": run.pk,
-            "state": "finished" if run.finished_at else "running",
+            "state": run.state,
+            "total": run.total,
             "started_at": run.started_at,
             "finished_at": run.finished_at,
             "counts": {name: getattr(run, name) for name in COUNTS},

@@ -315,6 +315,19 @@ elif MEDIA_STORAGE != "local":
 # networks turn this on.
 IMAGE_FETCH_ALLOW_PRIVATE = env.bool("IMAGE_FETCH_ALLOW_PRIVATE", default=False)
 
+# Imports in the background (articles/importing/queue.py, docs/tasks.md). Uploads wait
+# for a worker in IMPORT_SPOOL_DIR: private (never served); with workers on several
+# machines, a folder they all mount.
+IMPORT_SPOOL_DIR = env.path("IMPORT_SPOOL_DIR", default=BASE_DIR / "var" / "import-spool")
+# Optional watched folder: article files and zips dropped there are imported by the
+# workers every IMPORT_WATCH_SECONDS, once unchanged for IMPORT_WATCH_SETTLE_SECONDS.
+IMPORT_WATCH_DIR = env.str("IMPORT_WATCH_DIR", default="")
+IMPORT_WATCH_SECONDS = env.int("IMPORT_WATCH_SECONDS", default=30)
+IMPORT_WATCH_SETTLE_SECONDS = env.int("IMPORT_WATCH_SETTLE_SECONDS", default=10)
+# After an import, queue the caching of its articles' pictures (off: the recurring
+# image caching, or manage.py cache_images, catches up).
+IMPORT_CACHE_IMAGES = env.bool("IMPORT_CACHE_IMAGES", default=True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Topics are matched case-insensitively (the format says "AI" and "ai" are one topic).

@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -35,7 +36,6 @@ from providers.models import Provider, ProviderAlias
 from revisions import content as contents
 from revisions.models import Revision
 from search import deferred_indexing
-from stories.building import assign_stories
 
 from .. import editorial, workflow
 from ..bulk import insert_objects, insert_rows
@@ -59,6 +59,10 @@ PARALLEL_THRESHOLD = 400
 PARSER_WORKERS = max(2, os.cpu_count() or 1)
 # Rejections kept on the ImportRun row; the full list goes to --report.
 MAX_STORED_REJECTIONS = 1000
+# Created and updated files listed on the run's page.
+MAX_STORED_WRITTEN = 200
+# Follow-up tasks take the new articles in slices this big (caching pictures).
+FOLLOW_UP_SLICE = 500
 
 # Rejections whose YAML was sound, so the file's provider can still be read.
 FIELD_ERRORS = {"missing_field", "invalid_type", "invalid_value"}
@@ -176,9 +180,13 @@ class ImportResult:
     # The ImportRun row this import recorded (None for a dry run).
     run_id: int | None = None
     rejections: list[ArticleFileError] = field(default_factory=list)
-    # Steps after the per-file writes that failed (linking, stories, recording
-    # the run): the files were imported, but the run did not end cleanly.
+    # Steps after the per-file writes that failed (linking, recording the run,
+    # queueing follow-ups): the files were imported, but the run did not end cleanly.
     errors: list[str] = field(default_factory=list)
+    # Follow-up work handed to the background workers ("grouping stories", ...).
+    queued: list[str] = field(default_factory=list)
+    # The first created and updated files, for the run's page.
+    written: list[FileOutcome] = field(default_factory=list)
 
     @property
     def files_per_second(self):
@@ -264,6 +272,7 @@ def import_sources(
     on_file: Callable[[FileOutcome], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
     parallel: bool | None = None,
+    run: ImportRun | None = None,
 ) -> ImportResult:
     """Import files, each all-or-nothing; one bad file never stops the rest.
 
@@ -273,30 +282,40 @@ def import_sources(
     ``only_provider`` restricts the import to that provider's articles: a file
     naming another provider (or none, a house file), or whose webUrl is another
     provider's article, is rejected at ``provider`` before anything is written.
+    ``run`` is a queued run to carry out (``articles.importing.queue``); its
+    counters are saved after every chunk, so its page shows progress.
     """
     started = time.monotonic()
     if isinstance(only_provider, int):
         # A queued import carries the provider as its id.
         only_provider = Provider.objects.get(pk=only_provider)
     result = ImportResult(dry_run=dry_run)
-    run = ImportRun(source=origin, user=user, label=label[: ImportRun.LABEL_LENGTH])
-    if not dry_run:
-        # Saved first, so the revisions this run writes can name it.
-        run.save()
-        result.run_id = run.pk
+    if run is None:
+        run = ImportRun(source=origin, user=user, label=label[: ImportRun.LABEL_LENGTH])
+        if not dry_run:
+            # Saved first, so the revisions this run writes can name it.
+            run.save()
+    result.run_id = run.pk
     importer = _ChunkImporter(
         dry_run=dry_run, parallel=parallel, user=user, run=run, only_provider=only_provider
     )
     try:
         for outcome in importer.run(_chunks(sources, chunk_size)):
             result.count(outcome)
+            if outcome.outcome in (CREATED, UPDATED):
+                importer.written_ids.append(outcome.article_id)
+                if len(result.written) < MAX_STORED_WRITTEN:
+                    result.written.append(outcome)
             if on_file is not None:
                 on_file(outcome)
+            if not dry_run and (result.seen + result.skipped) % chunk_size == 0:
+                # A chunk's outcomes arrive together, after its write: one update per chunk.
+                _save_progress(run, result)
         # Parsing is over: let the workers' memory go before the finishing queries.
         importer.close()
         # The files are written and committed: a failing step after them is
         # reported, never allowed to turn the run into a crash.
-        result.errors.extend(importer.finish())
+        result.errors.extend(importer.finish(result.queued))
     finally:
         importer.close()
     result.seconds = time.monotonic() - started
@@ -314,13 +333,28 @@ def _step(errors, name, function, *args):
         errors.append(f"{name} failed: {error.__class__.__name__}: {error}")
 
 
+COUNTERS = ("seen", "created", "updated", "unchanged", "rejected")
+
+
+def _save_progress(run, result):
+    """The counters and rejections so far, on the run's row (its page reads them)."""
+    rejections = [e.as_dict() for e in result.rejections[:MAX_STORED_REJECTIONS]]
+    ImportRun.objects.filter(pk=run.pk).update(
+        **{name: getattr(result, name) for name in COUNTERS}, rejections=rejections
+    )
+
+
 def _record_run(run, result):
     run.finished_at = timezone.now()
-    for name in ("seen", "created", "updated", "unchanged", "rejected"):
+    run.state = ImportRun.State.DONE
+    for name in COUNTERS:
         setattr(run, name, getattr(result, name))
     run.rejections = [e.as_dict() for e in result.rejections[:MAX_STORED_REJECTIONS]] + [
         {"path": "", "kind": "step_failed", "field": "", "message": message}
         for message in result.errors
+    ]
+    run.written = [
+        {"path": f.path, "outcome": f.outcome, "article_id": f.article_id} for f in result.written
     ]
     run.save()
 
@@ -357,6 +391,8 @@ class _ChunkImporter:
         self.pool = None
         # webUrls created in this run, resolved against older Related rows at the end.
         self.new_urls: list[str] = []
+        # Articles created or updated: their pictures are cached afterwards.
+        self.written_ids: list[int] = []
 
     def close(self):
         if self.pool is not None:
@@ -529,23 +565,53 @@ class _ChunkImporter:
             outcomes.append((index, outcome))
         return outcomes
 
-    def finish(self):
-        """Link related items to this run's new articles and group them into stories.
+    def finish(self, queued):
+        """Link related items to this run's new articles; queue the slower follow-ups.
+
+        Linking stays here: one indexed UPDATE per 500 new URLs, and a page that
+        shows a related item should link it as soon as both articles exist.
+        Grouping the new articles into stories and caching the pictures of the
+        written ones are tasks a worker runs (``stories.tasks``,
+        ``articles.tasks``), so they do not slow the import; the name of each
+        queued step is added to ``queued``.
 
         Returns a message per step that failed; each step runs whatever the
         others did.
         """
         errors = []
-        if self.dry_run or not self.new_urls:
+        if self.dry_run:
             return errors
-        _step(errors, "linking related items", self._resolve_related)
-        _step(errors, "grouping stories", assign_stories, self.new_urls)
-        _step(errors, "refreshing cached pages", invalidate_public_pages)
+        if self.new_urls:
+            _step(errors, "linking related items", self._resolve_related)
+            _step(errors, "queueing story grouping", self._queue_grouping, queued)
+            _step(errors, "refreshing cached pages", invalidate_public_pages)
+        if self.written_ids:
+            _step(errors, "queueing picture caching", self._queue_pictures, queued)
         return errors
+
+    def _queue_grouping(self, queued):
+        # Imported here: the tasks modules import the importer for their own tasks.
+        from stories.tasks import group_new_articles
+
+        group_new_articles.enqueue(self.new_urls)
+        queued.append("grouping stories")
+
+    def _queue_pictures(self, queued):
+        from ..tasks import cache_article_pictures
+
+        if not cache_article_pictures_enabled():
+            return
+        for ids in _chunks(self.written_ids, FOLLOW_UP_SLICE):
+            cache_article_pictures.enqueue(ids)
+        queued.append("caching pictures")
 
     def _resolve_related(self):
         for urls in _chunks(self.new_urls, 500):
             resolve_related(urls)
+
+
+def cache_article_pictures_enabled():
+    return getattr(settings, "IMPORT_CACHE_IMAGES", True)
 
 
 def resolve_related(web_urls):

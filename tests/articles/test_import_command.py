@@ -93,15 +93,16 @@ def test_a_step_failing_after_the_writes_is_reported_recorded_and_exits_1(write_
     """The files stay imported; the run is recorded with the failure instead of crashing."""
     from articles.models import ImportRun
 
-    def broken(web_urls):
-        raise OverflowError("date value out of range")
+    class QueueDown:
+        def enqueue(self, *args):
+            raise OverflowError("the task queue is unreachable")
 
-    monkeypatch.setattr("articles.importing.loader.assign_stories", broken)
+    monkeypatch.setattr("stories.tasks.group_new_articles", QueueDown())
 
     code, out, err = run(str(write_article()))
 
     assert code == 1
-    assert "grouping stories failed: OverflowError: date value out of range" in err
+    assert "queueing story grouping failed: OverflowError: the task queue is unreachable" in err
     assert "1 created" in out
     assert Article.objects.count() == 1
     run_row = ImportRun.objects.get()

@@ -76,7 +76,7 @@ def test_push_a_zip_then_poll_its_run(partner):
     assert [e["outcome"] for e in body["files"]] == ["created"] * 3
     status, _, run = partner.get(body["run"])
     assert status == 200
-    assert (run["state"], run["counts"]["created"]) == ("finished", 3)
+    assert (run["state"], run["counts"]["created"]) == ("done", 3)
     assert Article.objects.count() == 3
 
 

@@ -102,6 +102,9 @@ class Command(BaseCommand):
         # The summary is printed even under -v 0: it is the one line a cron mail needs.
         style = self.style.SUCCESS if result.ok else self.style.ERROR
         self.stdout.write(style(("Dry run: " if dry_run else "") + result.summary()))
+        if result.queued and verbosity >= 1:
+            # Done by `manage.py run_worker` (make run starts one), not by this command.
+            self.stdout.write(f"Queued for the background workers: {', '.join(result.queued)}.")
         if not result.ok:
             # An exit status, not sys.exit(): call_command() callers get a CommandError.
             problems = [f"{result.rejected} file(s) rejected"] if result.rejected else []
