@@ -8,8 +8,8 @@ never an exception, so never a 500.
 from django.core.files.storage import default_storage
 
 from articles import rendering
-
-FORMATS = ("jpeg", "webp")
+from articles.images import renditions as stored_renditions
+from articles.images.renditions import FORMATS
 
 
 def absolute_web_url(request, url):
@@ -27,15 +27,11 @@ def renditions(request, stored):
     The whole picture's copies only (not the media library's crops), as the
     article page's ``srcset`` offers them.
     """
-    if not isinstance(stored, list):
-        return []
     found = []
-    for item in stored:
-        if not isinstance(item, dict) or item.get("crop"):
+    for item in stored_renditions.valid(stored):
+        if item.get("crop"):
             continue
-        width, height, name, kind = (item.get(key) for key in ("width", "height", "name", "format"))
-        if not (_positive(width) and _positive(height) and isinstance(name, str) and name and kind in FORMATS):
-            continue
+        width, height, name, kind = (item[key] for key in ("width", "height", "name", "format"))
         try:
             url = absolute_web_url(request, default_storage.url(name))
         except Exception:  # a storage that refuses the stored name

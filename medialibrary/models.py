@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from articles.images import renditions
 from articles.templatetags.pictures import fallback_rendition
 
 _UNIT = [MinValueValidator(0.0), MaxValueValidator(1.0)]
@@ -71,11 +72,7 @@ class Picture(models.Model):
 
     def valid_renditions(self):
         """``renditions`` entries that can be shown: objects with an int width and a file name."""
-        stored = self.renditions if isinstance(self.renditions, list) else []
-        return [
-            r for r in stored
-            if isinstance(r, dict) and isinstance(r.get("width"), int) and isinstance(r.get("name"), str)
-        ]
+        return renditions.valid(self.renditions)
 
     def display_name(self):
         """Storage name of the file to link from a body: a JPEG up to 1024 wide, else the original."""

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 
 from ..models import Image
 from ..rendering import web_url
-from . import caching
+from . import caching, renditions
 from .errors import ImageRejected
 from .fetching import MAX_BYTES
 from .processing import open_checked
@@ -103,7 +103,7 @@ _MESSAGES = {
 
 def preview(image, size=120):
     """A small picture of ``image``: our narrowest JPEG when cached, else the remote URL."""
-    jpegs = [r for r in image.renditions or [] if r.get("format") == "jpeg"]
+    jpegs = [r for r in renditions.valid(image.renditions) if r["format"] == "jpeg"]
     if jpegs:
         src = default_storage.url(min(jpegs, key=lambda r: r["width"])["name"])
     else:

@@ -206,7 +206,11 @@ def prune_copies(*, written_before, dry_run=False, storage=None):
     rows = Image.objects.exclude(file=None).values_list("file", "renditions")
     for file, renditions in rows.iterator(chunk_size=5000):
         named.add(_folder(file))
-        named.update(_folder(r["name"]) for r in renditions or () if "name" in r)
+        # Whatever shape the entries have, a file a row names is kept.
+        entries = renditions if isinstance(renditions, list) else ()
+        named.update(
+            _folder(r["name"]) for r in entries if isinstance(r, dict) and isinstance(r.get("name"), str)
+        )
     run = PruneRun()
     for folder in _copy_folders(storage):
         if folder in named:

@@ -22,6 +22,7 @@ from django.utils.html import conditional_escape as esc
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..images import renditions as stored_renditions
 from ..rendering import web_url
 
 register = template.Library()
@@ -38,7 +39,7 @@ def picture(image, headline="", sizes=DEFAULT_SIZES, lazy=True, css_class="", cr
     if not image:
         return ""
     alt = _get(image, "alt") or _get(image, "title") or headline or ""
-    renditions = _get(image, "renditions") or []
+    renditions = stored_renditions.valid(_get(image, "renditions"))
     cropped = [r for r in renditions if crop and r.get("crop") == crop]
     renditions = cropped or [r for r in renditions if not r.get("crop")]
     jpegs = [r for r in renditions if r.get("format") == "jpeg"]
@@ -61,7 +62,7 @@ def srcset(renditions):
 def fallback_rendition(renditions):
     """Our JPEG copy for a plain ``src`` or a social card: the widest up to
     ``FALLBACK_WIDTH``, else the narrowest; None when nothing is cached."""
-    jpegs = [r for r in renditions or () if r.get("format") == "jpeg" and not r.get("crop")]
+    jpegs = [r for r in stored_renditions.valid(renditions) if r["format"] == "jpeg" and not r.get("crop")]
     if not jpegs:
         return None
     return max(

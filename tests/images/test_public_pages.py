@@ -98,3 +98,33 @@ def test_social_cards_and_json_ld_show_our_copy_once_cached(client, make_article
     json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     # The picture not cached yet keeps its original address.
     assert json.loads(json_ld)["image"] == [ours, "https://cdn.example.com/not-yet.jpg"]
+
+
+@pytest.mark.parametrize("stored", [
+    "not a list", 7, {"name": "a.jpg"}, [1, "two", None],
+    [{"format": "jpeg"}],
+    [{"format": "jpeg", "name": "a.jpg", "width": "wide", "height": 3}],
+    [{"format": "jpeg", "name": None, "width": 100, "height": 50}],
+    [{"format": "jpeg", "name": "a.jpg", "width": True, "height": 1}],
+    [{"format": "jpeg", "name": "a.jpg", "width": 100, "height": 50, "crop": ["16:9"]}],
+], ids=repr)
+def test_renditions_of_any_shape_never_break_a_page(client, make_article, make_image, stored):
+    """A row holding renditions of a wrong shape shows the remote picture; no page answers 500."""
+    article = make_article(title="Odd pictures")
+    make_image(article=article, url="https://cdn.example.com/odd.jpg", width=640, height=480, renditions=stored)
+
+    for url in (article.get_absolute_url(), "/", "/rss/", f"/api/v1/articles/{article.slug}/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<img src="https://cdn.example.com/odd.jpg" width="640" height="480"' in page
+
+
+def test_well_formed_renditions_beside_broken_ones_are_still_served(client, make_article, make_image):
+    article = make_article()
+    good = {"format": "jpeg", "name": "images/ab/good/640.jpg", "width": 640, "height": 480}
+    make_image(article=article, url="https://cdn.example.com/x.jpg", renditions=[good, {"format": "jpeg"}, 3])
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'srcset="/media/images/ab/good/640.jpg 640w"' in page
