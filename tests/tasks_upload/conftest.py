@@ -36,3 +36,7 @@ def zipped(name, members):
         for member, data in members.items():
             archive.writestr(member, data)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
+
+
+# Real worker processes on the test database (tests/tasks/conftest.py).
+from tests.tasks.conftest import media, queue, start_worker, worker_env  # noqa: E402, F401
