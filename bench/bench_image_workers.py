@@ -15,10 +15,7 @@ wiped and the run repeated with two workers. Prints one markdown section.
 import argparse
 import os
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,8 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench_images import photo
-from bench_tasks import environment, manage
-from common import ROOT, corpus, log
+from bench_tasks import environment, manage, workers_running
+from common import corpus, log
 
 PER_ARTICLE = 5
 ARTICLES_PER_TASK = 10
@@ -101,16 +98,7 @@ def run(env, database, media, workers):
     manage(env, "shell", "-c", RESET)
     shutil.rmtree(media, ignore_errors=True)
     media.mkdir()
-    procs = []
-    try:
-        for n in range(workers):
-            procs.append(subprocess.Popen(
-                [sys.executable, "manage.py", "run_worker", "--no-reload", "--no-startup-delay",
-                 "--interval", "0.05", "--no-recurring", "--worker-id", f"pictures-{n}"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            ))
-        time.sleep(4)  # the workers import Django and start polling an empty queue
+    with workers_running(env, workers, name="pictures"):
         committed = float(manage(env, "shell", "-c", ENQUEUE.format(chunk=ARTICLES_PER_TASK)).split()[-1])
         deadline = time.time() + 900
         while uncached(database) and time.time() < deadline:
@@ -120,11 +108,6 @@ def run(env, database, media, workers):
         if uncached(database):
             raise RuntimeError(f"{workers} worker(s) did not cache every picture in 15 minutes")
         return time.time() - committed
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=60)
 
 
 def main():

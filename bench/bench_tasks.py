@@ -13,6 +13,7 @@ result. Prints one markdown section.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -70,18 +71,30 @@ def unfinished(engine, database):
         return connection.execute(query).fetchone()[0]
 
 
-def measure(engine, database, env, workers, count):
-    """Seconds from the commit of ``count`` tasks until the last has run, with ``workers`` workers."""
+@contextlib.contextmanager
+def workers_running(env, workers, name="bench"):
+    """``workers`` ``run_worker`` processes (recurring jobs off) polling an empty queue; stopped after."""
     procs = []
     try:
         for n in range(workers):
             procs.append(subprocess.Popen(
                 [sys.executable, "manage.py", "run_worker", "--no-reload", "--no-startup-delay",
-                 "--interval", "0.05", "--no-recurring", "--worker-id", f"bench-{n}"],
+                 "--interval", "0.05", "--no-recurring", "--worker-id", f"{name}-{n}"],
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True,
             ))
         time.sleep(4)  # the workers import Django and start polling an empty queue
+        yield procs
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=60)
+
+
+def measure(engine, database, env, workers, count):
+    """Seconds from the commit of ``count`` tasks until the last has run, with ``workers`` workers."""
+    with workers_running(env, workers):
         committed = float(manage(env, "shell", "-c", ENQUEUE.format(count=count)).split()[-1])
         deadline = time.time() + 600
         while unfinished(engine, database) and time.time() < deadline:
@@ -89,11 +102,6 @@ def measure(engine, database, env, workers, count):
         if unfinished(engine, database):
             raise RuntimeError(f"{engine}: {workers} worker(s) did not drain the queue in 10 minutes")
         return time.time() - committed
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=60)
 
 
 def bench_engine(engine, database_url, database, count):
