@@ -61,13 +61,29 @@ def _versions():
     return caches["shared"] if "shared" in settings.CACHES else cache
 
 
+def content_changed(sender, changes, **kwargs):
+    """Listener for ``articles.signals.content_changed``: any change makes every page stale.
+
+    The signal arrives once a write has committed. Pages are looked up under one
+    site-wide version, so the whole public site is renewed, whatever changed;
+    the CDN (``cdn/``) is the tier that purges only the changed pages.
+    """
+    invalidate_public_pages()
+
+
+def uncommitted_change():
+    """Drop the version now, before the commit that will drop it again (``articles.signals.announce``)."""
+    _drop_version()
+
+
 def invalidate_public_pages():
     """Make every cached public page and ETag stale.
 
-    Called from signals on content saves and deletes, and by bulk writers
-    (the importer) that bypass signals. The version is dropped now and again
-    when the transaction commits: a reader who rebuilt a page in between saw
-    the old rows, and its page must not survive the commit.
+    Called by the ``content_changed`` listener above; writers announce their
+    changes (``articles.signals.announce``) rather than call this. Inside a
+    transaction the version is dropped now and again when it commits: a reader
+    who rebuilt a page in between saw the old rows, and its page must not
+    survive the commit.
     """
     _drop_version()
     transaction.on_commit(_version_after_commit)
