@@ -43,12 +43,15 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from cdn import headers as cdn_headers
+from cdn import keys as surrogate_keys
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
 PAGE_KEY_PREFIX = "public:page"
 # Headers worth replaying from a cached response (never Set-Cookie).
-_REPLAYED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+_REPLAYED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link", "Surrogate-Key")
 
 
 def _page_seconds():
@@ -281,9 +284,15 @@ def public_page(max_age=0, params=None):
                 # backwards when that item is withdrawn).
                 response.headers["ETag"] = etag
                 response.headers["Last-Modified"] = http_date(last_modified)
-            patch_cache_control(response, public=True, max_age=max_age)
-            if max_age == 0:
-                patch_cache_control(response, must_revalidate=True)
+            if cdn_headers.may_share(response):
+                # Shared caches (a CDN, Varnish) may keep it too, filed under its surrogate keys.
+                keys = response.get("Surrogate-Key", "").split()
+                cdn_headers.for_shared_caches(response, max_age, keys)
+            else:
+                response.headers.pop("Surrogate-Key", None)
+                patch_cache_control(response, public=True, max_age=max_age)
+                if max_age == 0:
+                    patch_cache_control(response, must_revalidate=True)
             patch_vary_headers(response, ["Cookie"])
             return response
 
@@ -320,9 +329,11 @@ def _cached_or_rendered(key, view, request, args, kwargs):
             for name, value in headers:
                 response.headers[name] = value
             return response
-    response = view(request, *args, **kwargs)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
+    with surrogate_keys.collecting() as shown:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    response["Surrogate-Key"] = " ".join(surrogate_keys.for_page(request, shown))
     # Only answers that stay true until the next content change are kept.
     if seconds and response.status_code in (200, 404, 410) and not response.streaming:
         if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):

@@ -6,6 +6,7 @@ from django.views.generic import ListView
 from articles import rendering
 from articles.presenting import feed_links
 from articles.views.base import INDEX_PAGE_SIZE, PublicSiteMixin
+from cdn import keys as surrogate_keys
 
 from . import health
 from .models import Provider
@@ -38,6 +39,7 @@ class ProviderDetailView(PublicSiteMixin, ListView):
         self.provider = get_object_or_404(
             health.with_public_health(Provider.objects.live()), slug=self.kwargs["slug"]
         )
+        surrogate_keys.shows(surrogate_keys.provider(self.provider.pk), surrogate_keys.provider_list(self.provider.pk))
         return super().get_queryset().filter(provider=self.provider)
 
     def get_context_data(self, **kwargs):
