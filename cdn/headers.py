@@ -9,8 +9,9 @@ left alone.
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-# Answers a shared cache may keep: pages, and the "not here"/"gone" a purge also fixes.
-SHAREABLE_STATUS = (200,)
+# Answers a shared cache may keep: pages, and a killed article's "gone" (purged by its key
+# if it is ever restored). Not a 404: nothing names the article that may appear there.
+SHAREABLE_STATUS = (200, 410)
 
 
 def shared_max_age():

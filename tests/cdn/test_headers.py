@@ -87,12 +87,18 @@ def test_signed_in_and_staff_pages_carry_no_shared_cache_headers(client, make_ar
     assert "Surrogate-Key" not in response and "Cache-Tag" not in response
 
 
-def test_a_missing_or_withdrawn_page_is_not_kept_by_a_shared_cache(client, make_article, cdn_on):
+def test_a_missing_page_is_not_kept_by_a_shared_cache(client, make_article, cdn_on):
+    response = client.get("/articles/no-such-thing/")
+    assert response.status_code == 404
+    assert "s-maxage=86400" not in response.get("Cache-Control", "")
+    assert "Surrogate-Key" not in response
+
+
+def test_a_killed_articles_gone_page_is_kept_under_the_articles_key(client, make_article, cdn_on):
     killed = make_article(status="killed")
-    for response in (client.get("/articles/no-such-thing/"), client.get(killed.get_absolute_url())):
-        assert response.status_code in (404, 410)
-        assert "s-maxage=86400" not in response.get("Cache-Control", "")
-        assert "Surrogate-Key" not in response
+    response = client.get(killed.get_absolute_url())
+    assert response.status_code == 410 and "s-maxage=86400" in response["Cache-Control"]
+    assert surrogate_keys(response) == {f"article-{killed.pk}", "site"}
 
 
 HOSTILE = ["two words", "comma, separated", "line\nbreak", "tab\there", "Überschwemmung", "日本の港",
