@@ -205,10 +205,12 @@ def render_article(request, article, *, preview_banner=None):
     """
     context = article_context(request, article, preview_banner)
     response = render(request, "articles/article_detail.html", context)
-    surrogate_keys.shows_article(article, context["topics"])
     if preview_banner:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
+    else:
+        # What a CDN files the page under (cdn/keys.py); a preview is never shared.
+        surrogate_keys.shows_article(article, context["topics"])
     return response
 
 

@@ -103,7 +103,8 @@ def shows_article(item, topics=()):
     """Record an article page: the article, its topics, provider and story."""
     shows(
         article(item.pk),
-        *(topic(t.pk) for t in topics),
+        # Stored topics only: a preview's stand-ins have no id (and are never shared).
+        *(topic(t.pk) for t in topics if isinstance(getattr(t, "pk", None), int)),
         provider(item.provider_id) if item.provider_id else None,
     )
     story_pk = story_id_from_slug(getattr(item, "story_slug", None))
