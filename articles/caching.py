@@ -32,16 +32,18 @@ import math
 import secrets
 import time
 from functools import wraps
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Now
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 
 from cdn import headers as cdn_headers
 from cdn import keys as surrogate_keys
@@ -301,6 +303,15 @@ def public_page(max_age=0, params=None):
     return decorator
 
 
+def _not_found(request, exception):
+    """The site's own 404 page (the root URLconf's ``handler404``), as Django would answer."""
+    urlconf = import_module(settings.ROOT_URLCONF)
+    handler = getattr(urlconf, "handler404", "django.views.defaults.page_not_found")
+    if isinstance(handler, str):
+        handler = import_string(handler)
+    return handler(request, exception)
+
+
 class _CacheDown(Exception):
     """The page cache could not be read."""
 
@@ -330,10 +341,18 @@ def _cached_or_rendered(key, view, request, args, kwargs):
                 response.headers[name] = value
             return response
     with surrogate_keys.collecting() as shown:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as error:
+            if not shown:
+                raise
+            # A list with nothing live yet (a topic before its first article): its 404 is
+            # kept like a page, under the key that article's publish purges.
+            response = _not_found(request, error)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-    response["Surrogate-Key"] = " ".join(surrogate_keys.for_page(request, shown))
+    if response.status_code != 404 or shown:
+        response["Surrogate-Key"] = " ".join(surrogate_keys.for_page(request, shown))
     # Only answers that stay true until the next content change are kept.
     if seconds and response.status_code in (200, 404, 410) and not response.streaming:
         if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):

@@ -111,8 +111,9 @@ class TopicFeed(LatestArticlesFeed):
     """The newest live articles on one topic (RSS 2.0)."""
 
     def get_object(self, request, slug):
+        surrogate_keys.shows(surrogate_keys.topic_list(slug))
         topic = get_object_or_404(Topic.objects.live(), slug=slug)
-        surrogate_keys.shows(surrogate_keys.topic(topic.pk), surrogate_keys.topic_list(topic.pk))
+        surrogate_keys.shows(surrogate_keys.topic(topic.pk))
         return topic
 
     def title(self, obj=None):
@@ -136,8 +137,9 @@ class ProviderFeed(LatestArticlesFeed):
     """The newest live articles from one provider (RSS 2.0)."""
 
     def get_object(self, request, slug):
+        surrogate_keys.shows(surrogate_keys.provider_list(slug))
         provider = get_object_or_404(Provider.objects.live(), slug=slug)
-        surrogate_keys.shows(surrogate_keys.provider(provider.pk), surrogate_keys.provider_list(provider.pk))
+        surrogate_keys.shows(surrogate_keys.provider(provider.pk))
         return provider
 
     def title(self, obj=None):

@@ -14,8 +14,9 @@ class AuthorFeed(LatestArticlesFeed):
     """The newest live articles by one of our authors (RSS 2.0)."""
 
     def get_object(self, request, slug):
+        surrogate_keys.shows(surrogate_keys.author_list(slug))
         author = get_object_or_404(Author.objects.live(), slug=slug)
-        surrogate_keys.shows(surrogate_keys.author(author.pk), surrogate_keys.author_list(author.pk))
+        surrogate_keys.shows(surrogate_keys.author(author.pk))
         return author
 
     def title(self, obj=None):

@@ -44,8 +44,9 @@ class AuthorDetailView(PublicSiteMixin, ListView):
 
     def get_queryset(self):
         # An author with no live article has no public page yet.
+        surrogate_keys.shows(surrogate_keys.author_list(self.kwargs["slug"]))
         self.author = get_object_or_404(Author.objects.live(), slug=self.kwargs["slug"])
-        surrogate_keys.shows(surrogate_keys.author(self.author.pk), surrogate_keys.author_list(self.author.pk))
+        surrogate_keys.shows(surrogate_keys.author(self.author.pk))
         return super().get_queryset().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):

@@ -201,8 +201,9 @@ def main():
     not_found = sorted(path for path, code in gone.items() if code == 404)
     print(f"\nAfter the kill, {sum(code == 410 for code in gone.values())} page answers 410 Gone (kept by Varnish "
           f"under the article's key) and {len(not_found)} answer 404 ({', '.join(not_found) or 'none'}: "
-          "the lists the killed article alone filled). A 404 is not kept by Varnish, since nothing could "
-          "purge it when an article arrives there, so every request for those reaches the site.")
+          "the lists the killed article alone filled, kept by Varnish under their list keys until an "
+          "article arrives there). The rest of the second run's origin requests are the pages the kill "
+          "purged, fetched once again.")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 # Answers a shared cache may keep: pages, and a killed article's "gone" (purged by its key
-# if it is ever restored). Not a 404: nothing names the article that may appear there.
+# if it is ever restored). A 404 only when it is filed under a key that will be purged
+# when something appears there (a list page: articles.caching); no other 404 says that.
 SHAREABLE_STATUS = (200, 410)
 
 
@@ -22,8 +23,11 @@ def shared_max_age():
 def may_share(response):
     """Whether ``response`` may go to a shared cache at all."""
     control = response.get("Cache-Control", "")
+    shareable = response.status_code in SHAREABLE_STATUS or (
+        response.status_code == 404 and "Surrogate-Key" in response
+    )
     return (
-        response.status_code in SHAREABLE_STATUS
+        shareable
         and not response.streaming
         and "Set-Cookie" not in response.headers
         and not response.cookies

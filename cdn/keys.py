@@ -4,15 +4,17 @@ A page carries a key for each thing it shows; a change purges the keys of
 what it changed. Entity keys (``article-12``, ``topic-3``, ``provider-1``,
 ``story-5``, ``author-2``) are on every page that shows that thing's own
 words: an article's page carries its topics', provider's and story's keys, so
-renaming a topic refreshes them. List keys (``topic-3-list``, ``provider-1-list``,
-``author-2-list``) are only on the lists of that thing's articles, and ``lists``
+renaming a topic refreshes them. List keys (``topic-h<hash of its slug>-list``, the same
+for providers and authors) are only on the lists of that thing's articles, and ``lists``
 on the site-wide ones (front page, feeds, sitemaps, archive, indexes, search),
 so a publish refreshes the lists its article is on and nothing else.
 ``site`` is on every page: purging it empties the CDN of this site.
 
-Keys are built from ids, and any other text is hashed: a stored
-name, whatever it contains (spaces, commas, newlines, any script), never
-reaches a header.
+List keys are named after the slug in the URL, not the row, so that a list
+with nothing live yet (a ``404``) is filed under the same key that the first
+article to arrive there purges. Keys are built from ids, and any text (a slug)
+is hashed: a stored name or a URL, whatever it contains (spaces, commas,
+newlines, any script), never reaches a header.
 """
 
 import contextlib
@@ -46,16 +48,16 @@ def topic(pk):
     return key("topic", pk)
 
 
-def topic_list(pk):
-    return key("topic", pk, "list")
+def topic_list(slug):
+    return key("topic", str(slug), "list")
 
 
 def provider(pk):
     return key("provider", pk)
 
 
-def provider_list(pk):
-    return key("provider", pk, "list")
+def provider_list(slug):
+    return key("provider", str(slug), "list")
 
 
 def story(pk):
@@ -66,8 +68,8 @@ def author(pk):
     return key("author", pk)
 
 
-def author_list(pk):
-    return key("author", pk, "list")
+def author_list(slug):
+    return key("author", str(slug), "list")
 
 
 # --- what the page being rendered shows ---------------------------------------------

@@ -57,11 +57,12 @@ def test_lists_name_their_own_list_keys(client, make_article, cdn_on):
     topic = Topic.objects.get(name="Harbours")
     provider = article.provider
 
-    assert surrogate_keys(client.get("/topics/harbours/")) == {f"topic-{topic.pk}", f"topic-{topic.pk}-list", "site"}
+    assert surrogate_keys(client.get("/topics/harbours/")) == {
+        f"topic-{topic.pk}", keys.topic_list("harbours"), "site"}
     assert surrogate_keys(client.get("/topics/harbours/rss/")) == {
-        f"topic-{topic.pk}", f"topic-{topic.pk}-list", "site"}
+        f"topic-{topic.pk}", keys.topic_list("harbours"), "site"}
     assert surrogate_keys(client.get(provider.get_absolute_url())) == {
-        f"provider-{provider.pk}", f"provider-{provider.pk}-list", "site"}
+        f"provider-{provider.pk}", keys.provider_list(provider.slug), "site"}
     assert surrogate_keys(client.get("/")) == {"front", "lists", "site"}
     assert surrogate_keys(client.get("/rss/")) == {"feeds", "lists", "site"}
     assert surrogate_keys(client.get("/sitemap.xml")) == {"sitemap", "lists", "site"}
@@ -85,6 +86,16 @@ def test_signed_in_and_staff_pages_carry_no_shared_cache_headers(client, make_ar
 
     assert "private" in directives(response) and "s-maxage" not in response["Cache-Control"]
     assert "Surrogate-Key" not in response and "Cache-Tag" not in response
+
+
+def test_a_topic_with_nothing_live_yet_is_a_404_kept_under_its_list_key(client, make_article, cdn_on):
+    """Its first article's publish purges that key, so a CDN may keep the 404 until then."""
+    make_article(topics=["Lighthouses"], status="draft")
+    for path in ("/topics/lighthouses/", "/topics/lighthouses/rss/", "/topics/never-heard-of/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "s-maxage=86400" in response["Cache-Control"], path
+        assert surrogate_keys(response) == {keys.topic_list(path.split("/")[2]), "site"}, path
 
 
 def test_a_missing_page_is_not_kept_by_a_shared_cache(client, make_article, cdn_on):

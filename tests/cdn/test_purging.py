@@ -9,7 +9,7 @@ from django.db import transaction
 
 from articles import workflow
 from articles.models import Article, Topic
-from cdn import backends
+from cdn import backends, keys
 from tests.articles.roles import make_user
 
 from .fake_http import fake_server
@@ -56,7 +56,7 @@ def test_a_kill_purges_the_article_and_the_lists_it_is_on_and_nothing_else(
     assert len(server.requests) == 1
     sent = server.requests[0]
     assert purged_keys(sent, backend) == {
-        f"article-{article.pk}", f"topic-{topic.pk}-list", f"provider-{article.provider_id}-list", "lists",
+        f"article-{article.pk}", keys.topic_list(topic.slug), keys.provider_list(article.provider.slug), "lists",
     }
     assert not any(str(bystander.pk) in key for key in purged_keys(sent, backend) if key.startswith("article"))
     if backend == "cloudflare":

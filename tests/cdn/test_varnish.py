@@ -40,6 +40,7 @@ for n, (slug, title, topic, outlet, status) in enumerate([
     ("sunny-days", "Sunny days ahead", "Weather", "Sky Daily", "published"),
     ("storm-warning", "Storm warning issued", "Weather", "Sky Daily", "draft"),
     ("quay-opening", "New quay opens", "Harbours", "Coast News", "published"),
+    ("lone-lighthouse", "Lighthouse relit", "Lighthouses", "Coast News", "draft"),
 ]):
     provider, _ = Provider.objects.get_or_create(
         slug=outlet.lower().replace(" ", "-"), defaults={"name": outlet, "domain": outlet.lower().replace(" ", "") + ".example"})
@@ -182,6 +183,20 @@ def test_a_publish_puts_the_article_on_its_lists_and_leaves_other_pages_cached(p
         assert headers["X-Cache"] == "MISS" and "Storm warning issued" in body, path
     for path in neighbours:
         assert cached(port, path), f"{path} was purged by an unrelated publish"
+
+
+def test_a_topic_waiting_for_its_first_article_is_kept_until_the_publish(proxy):
+    """Its 404 is served by Varnish, not the site, and the publish purges it."""
+    port, env = proxy
+    status, headers, _ = get(port, "/topics/lighthouses/")
+    assert status == 404
+    status, headers, _ = get(port, "/topics/lighthouses/")
+    assert (status, headers["X-Cache"]) == (404, "HIT")
+
+    step(env, "publish", "lone-lighthouse")
+
+    status, headers, body = get(port, "/topics/lighthouses/")
+    assert (status, headers["X-Cache"]) == (200, "MISS") and "Lighthouse relit" in body
 
 
 def test_only_the_sites_own_servers_may_ban_and_only_with_plain_keys(proxy):
