@@ -286,9 +286,11 @@ def public_page(max_age=0, params=None):
                 # backwards when that item is withdrawn).
                 response.headers["ETag"] = etag
                 response.headers["Last-Modified"] = http_date(last_modified)
-            if cdn_headers.may_share(response):
+            keys = response.get("Surrogate-Key", "").split()
+            if (keys and cdn_headers.may_share(response)) or response.status_code == 304:
                 # Shared caches (a CDN, Varnish) may keep it too, filed under its surrogate keys.
-                keys = response.get("Surrogate-Key", "").split()
+                # A page without keys (cached before they existed) could never be purged, so
+                # it is not offered; a 304 renews the copy a shared cache holds, keys and all.
                 cdn_headers.for_shared_caches(response, max_age, keys)
             else:
                 response.headers.pop("Surrogate-Key", None)

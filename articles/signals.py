@@ -11,7 +11,9 @@ may invalidate only that::
 
 A change made inside a transaction is announced when it commits, once for the
 whole transaction, with every change it made merged: a 1,000-row import batch
-is one signal, and a rolled-back write is never announced.
+is one signal, and a transaction that rolls back announces nothing (its
+changes may ride along with the thread's next commit: one extra, harmless
+invalidation, see ``announce``).
 """
 
 import threading

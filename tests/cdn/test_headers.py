@@ -135,3 +135,23 @@ def test_any_text_becomes_a_safe_key(text):
 
 def test_keys_of_different_texts_differ():
     assert keys.key("category", "a b") != keys.key("category", "a,b")
+
+
+def test_a_revalidation_renews_the_shared_copy(client, make_article, cdn_on):
+    """A CDN asking "still the same?" gets a 304 that lets it keep the page another day."""
+    article = make_article()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert "s-maxage=86400" in response["Cache-Control"]
+
+
+def test_a_page_cached_without_keys_is_not_offered_to_shared_caches(client, make_article, cdn_on, monkeypatch):
+    """Nothing could purge it: a page the page cache kept from before keys existed stays revalidated."""
+    from articles import caching
+
+    article = make_article()
+    monkeypatch.setattr(caching, "_REPLAYED_HEADERS", ("Content-Type",))
+    client.get(article.get_absolute_url())  # stored without its keys
+    replayed = client.get(article.get_absolute_url())
+    assert "Surrogate-Key" not in replayed and "s-maxage=86400" not in replayed["Cache-Control"]
