@@ -32,23 +32,28 @@ import math
 import secrets
 import time
 from functools import wraps
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Now
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
+
+from cdn import headers as cdn_headers
+from cdn import keys as surrogate_keys
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
 PAGE_KEY_PREFIX = "public:page"
 # Headers worth replaying from a cached response (never Set-Cookie).
-_REPLAYED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+_REPLAYED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link", "Surrogate-Key")
 
 
 def _page_seconds():
@@ -61,13 +66,29 @@ def _versions():
     return caches["shared"] if "shared" in settings.CACHES else cache
 
 
+def content_changed(sender, changes, **kwargs):
+    """Listener for ``articles.signals.content_changed``: any change makes every page stale.
+
+    The signal arrives once a write has committed. Pages are looked up under one
+    site-wide version, so the whole public site is renewed, whatever changed;
+    the CDN (``cdn/``) is the tier that purges only the changed pages.
+    """
+    invalidate_public_pages()
+
+
+def uncommitted_change():
+    """Drop the version now, before the commit that will drop it again (``articles.signals.announce``)."""
+    _drop_version()
+
+
 def invalidate_public_pages():
     """Make every cached public page and ETag stale.
 
-    Called from signals on content saves and deletes, and by bulk writers
-    (the importer) that bypass signals. The version is dropped now and again
-    when the transaction commits: a reader who rebuilt a page in between saw
-    the old rows, and its page must not survive the commit.
+    Called by the ``content_changed`` listener above; writers announce their
+    changes (``articles.signals.announce``) rather than call this. Inside a
+    transaction the version is dropped now and again when it commits: a reader
+    who rebuilt a page in between saw the old rows, and its page must not
+    survive the commit.
     """
     _drop_version()
     transaction.on_commit(_version_after_commit)
@@ -269,15 +290,32 @@ def public_page(max_age=0, params=None):
                 # backwards when that item is withdrawn).
                 response.headers["ETag"] = etag
                 response.headers["Last-Modified"] = http_date(last_modified)
-            patch_cache_control(response, public=True, max_age=max_age)
-            if max_age == 0:
-                patch_cache_control(response, must_revalidate=True)
+            keys = response.get("Surrogate-Key", "").split()
+            if (keys and cdn_headers.may_share(response)) or response.status_code == 304:
+                # Shared caches (a CDN, Varnish) may keep it too, filed under its surrogate keys.
+                # A page without keys (cached before they existed) could never be purged, so
+                # it is not offered; a 304 renews the copy a shared cache holds, keys and all.
+                cdn_headers.for_shared_caches(response, max_age, keys)
+            else:
+                response.headers.pop("Surrogate-Key", None)
+                patch_cache_control(response, public=True, max_age=max_age)
+                if max_age == 0:
+                    patch_cache_control(response, must_revalidate=True)
             patch_vary_headers(response, ["Cookie"])
             return response
 
         return wrapped
 
     return decorator
+
+
+def _not_found(request, exception):
+    """The site's own 404 page (the root URLconf's ``handler404``), as Django would answer."""
+    urlconf = import_module(settings.ROOT_URLCONF)
+    handler = getattr(urlconf, "handler404", "django.views.defaults.page_not_found")
+    if isinstance(handler, str):
+        handler = import_string(handler)
+    return handler(request, exception)
 
 
 class _CacheDown(Exception):
@@ -311,9 +349,19 @@ def _cached_or_rendered(key, view, request, args, kwargs):
                 response.headers[name] = value
             return response
     request.page_cache = "miss" if seconds else "uncached"
-    response = view(request, *args, **kwargs)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
+    with surrogate_keys.collecting() as shown:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as error:
+            if not shown:
+                raise
+            # A list with nothing live yet (a topic before its first article): its 404 is
+            # kept like a page, under the key that article's publish purges.
+            response = _not_found(request, error)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    if response.status_code != 404 or shown:
+        response["Surrogate-Key"] = " ".join(surrogate_keys.for_page(request, shown))
     # Only answers that stay true until the next content change are kept.
     if seconds and response.status_code in (200, 404, 410) and not response.streaming:
         if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):

@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from authors import bylines
+from cdn import keys as surrogate_keys
 from providers.models import Provider
 
 from .models import Article, Topic
@@ -117,7 +118,10 @@ class TopicFeed(LatestArticlesFeed):
     """The newest live articles on one topic (RSS 2.0)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Topic.objects.live(), slug=slug)
+        surrogate_keys.shows(surrogate_keys.topic_list(slug))
+        topic = get_object_or_404(Topic.objects.live(), slug=slug)
+        surrogate_keys.shows(surrogate_keys.topic(topic.pk))
+        return topic
 
     def title(self, obj=None):
         return self.text(f"{self.site_name()}: {obj.name}")
@@ -140,7 +144,10 @@ class ProviderFeed(LatestArticlesFeed):
     """The newest live articles from one provider (RSS 2.0)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Provider.objects.live(), slug=slug)
+        surrogate_keys.shows(surrogate_keys.provider_list(slug))
+        provider = get_object_or_404(Provider.objects.live(), slug=slug)
+        surrogate_keys.shows(surrogate_keys.provider(provider.pk))
+        return provider
 
     def title(self, obj=None):
         return self.text(f"{self.site_name()}: {obj.name}")

@@ -6,7 +6,8 @@ pages, and later feed pings or webhooks) hangs here: the recurring job
 ``articles.tasks.announce_articles_gone_live`` calls ``announce``, which finds the
 articles whose go-live or embargo time passed since its previous look, refreshes
 the public pages and sends ``went_live`` with their ids. Connect a receiver to
-``went_live`` to add a side-effect.
+``went_live`` to add a side-effect. Articles whose expiry passed are announced
+as changed too (``articles.signals.announce``), so caches and the CDN drop them.
 """
 
 from datetime import timedelta
@@ -17,8 +18,8 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .caching import invalidate_public_pages
 from .models import Article
+from .signals import announce as announce_change
 
 # Sent with ``article_ids`` (a list) once per look that found any.
 went_live = Signal()
@@ -44,13 +45,24 @@ def gone_live(since, until):
     )
 
 
+def expired(since, until):
+    """Published articles whose expiry time is in ``(since, until]``: readers stopped seeing them."""
+    return Article.objects.published().filter(expire_at__gt=since, expire_at__lte=until)
+
+
 def announce(now=None):
-    """Send ``went_live`` for what went live since the last look; returns the article ids."""
+    """Send ``went_live`` for what went live since the last look; returns the article ids.
+
+    What went live or expired is announced as changed content (pages, feeds and
+    the CDN's copies of them are renewed), with no write to trigger it.
+    """
     now = now or timezone.now()
     since = _marks().get(LAST_LOOK_KEY) or now - FIRST_LOOK
     ids = list(gone_live(since, now).order_by("pk").values_list("pk", flat=True))
+    gone = list(expired(since, now).order_by("pk").values_list("pk", flat=True))
+    if ids or gone:
+        announce_change(Article, articles=ids + gone, lists=True)
     if ids:
-        invalidate_public_pages()
         went_live.send(sender=Article, article_ids=ids)
     _marks().set(LAST_LOOK_KEY, now, None)
     return ids

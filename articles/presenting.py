@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from authors import bylines
+from cdn import keys as surrogate_keys
 
 from . import editorial, rendering, workflow
 from .models import Image, Topic
@@ -205,10 +206,14 @@ def render_article(request, article, *, preview_banner=None):
     call it for any article, with ``preview_banner`` shown above the headline.
     A page with a banner is never cached or indexed.
     """
-    response = render(request, "articles/article_detail.html", article_context(request, article, preview_banner))
+    context = article_context(request, article, preview_banner)
+    response = render(request, "articles/article_detail.html", context)
     if preview_banner:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
+    else:
+        # What a CDN files the page under (cdn/keys.py); a preview is never shared.
+        surrogate_keys.shows_article(article, context["topics"])
     return response
 
 

@@ -6,17 +6,18 @@ class AuthorsConfig(AppConfig):
     verbose_name = "Authors"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete
 
-        from articles.caching import invalidate_public_pages
+        from articles.signals import announce, connect_models
 
         from .models import Author, Byline
 
-        def changed(sender, **kwargs):
-            invalidate_public_pages()
+        def changed(sender, instance, signal=None, **kwargs):
+            # Bylines and author pages are public: announce what a change shows on.
+            if isinstance(instance, Author):
+                announce(sender, authors=[instance.pk], lists=True)
+            else:
+                announce(sender, articles=[instance.article_id], authors=[instance.author_id],
+                         lists=signal is post_delete)
 
-        # Bylines and author pages are public: any change makes cached pages stale.
-        for model in (Author, Byline):
-            uid = f"public-pages-{model._meta.label_lower}"
-            post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
+        connect_models(changed, (Author, Byline), "public-pages")

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles.feeds import AtomMixin, LatestArticlesFeed
 from articles.models import Article
+from cdn import keys as surrogate_keys
 
 from .models import Author
 
@@ -13,7 +14,10 @@ class AuthorFeed(LatestArticlesFeed):
     """The newest live articles by one of our authors (RSS 2.0)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Author.objects.live(), slug=slug)
+        surrogate_keys.shows(surrogate_keys.author_list(slug))
+        author = get_object_or_404(Author.objects.live(), slug=slug)
+        surrogate_keys.shows(surrogate_keys.author(author.pk))
+        return author
 
     def title(self, obj=None):
         return self.text(f"{self.site_name()}: {obj.name}")

@@ -7,6 +7,7 @@ from django.views.generic import ListView
 from articles import rendering
 from articles.presenting import feed_links
 from articles.views.base import PublicSiteMixin
+from cdn import keys as surrogate_keys
 
 from .models import Author
 
@@ -43,7 +44,9 @@ class AuthorDetailView(PublicSiteMixin, ListView):
 
     def get_queryset(self):
         # An author with no live article has no public page yet.
+        surrogate_keys.shows(surrogate_keys.author_list(self.kwargs["slug"]))
         self.author = get_object_or_404(Author.objects.live(), slug=self.kwargs["slug"])
+        surrogate_keys.shows(surrogate_keys.author(self.author.pk))
         return super().get_queryset().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):

@@ -1,14 +1,18 @@
-"""A pin or banner saved or deleted anywhere makes every cached public page stale."""
+"""A pin or banner saved or deleted anywhere is announced as a content change."""
 
-from django.db.models.signals import post_delete, post_save
-
-from articles.signals import content_changed
+from articles.signals import announce, connect_models
 
 from .models import Banner, Pin
 
 
+def changed(sender, instance, **kwargs):
+    if isinstance(instance, Pin):
+        # A pin reorders the front page or a topic page: the lists its article is on.
+        announce(sender, articles=[instance.article_id], lists=True)
+    else:
+        # A banner shows on every public page.
+        announce(sender, everything=True)
+
+
 def connect():
-    for model in (Pin, Banner):
-        uid = f"public-pages-{model._meta.label_lower}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    connect_models(changed, (Pin, Banner), "public-pages")

@@ -17,11 +17,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 
-from articles.caching import invalidate_public_pages
 from articles.images import processing
 from articles.images.errors import ImageRejected
 from articles.images.fetching import MAX_BYTES
 from articles.models import Article, Image
+from articles.signals import announce
 
 # The frame lists and the front page's lead show pictures in (site.css).
 CROP_RATIO = (16, 9)
@@ -164,9 +164,11 @@ def image_fields(picture):
 
 def sync_images(picture):
     """Bring the article image rows using ``picture`` up to date with it (after an edit)."""
-    count = Image.objects.filter(picture=picture).update(**image_fields(picture))
+    using = Image.objects.filter(picture=picture)
+    articles = set(using.values_list("article_id", flat=True))
+    count = using.update(**image_fields(picture))
     if count:
-        invalidate_public_pages()
+        announce(Image, articles=articles)
     return count
 
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "api",
+    # A CDN or caching proxy in front: surrogate keys on public pages, purges on change (cdn/).
+    "cdn",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +338,22 @@ TAGGIT_CASE_INSENSITIVE = True
 # Public pages are cached for this long at most (0: never); any content change
 # or scheduled go-live/expiry makes them stale sooner (articles/caching.py).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+
+# A CDN or caching proxy in front (cdn/, docs/scaling.md "A CDN in front"). Off by default:
+# with no purge backend nothing would tell a shared cache of a kill, so s-maxage is 0.
+CDN_PURGE_BACKEND = env.str("CDN_PURGE_BACKEND", default="")  # varnish, cloudflare or fastly
+CDN_PURGE_URL = env.str("CDN_PURGE_URL", default="")  # Varnish: where BAN requests go
+CLOUDFLARE_ZONE_ID = env.str("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_API_TOKEN = env.str("CLOUDFLARE_API_TOKEN", default="")
+CLOUDFLARE_API_URL = env.str("CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4")
+FASTLY_SERVICE_ID = env.str("FASTLY_SERVICE_ID", default="")
+FASTLY_API_TOKEN = env.str("FASTLY_API_TOKEN", default="")
+FASTLY_API_URL = env.str("FASTLY_API_URL", default="https://api.fastly.com")
+CDN_S_MAXAGE = env.int("CDN_S_MAXAGE", default=86400 if CDN_PURGE_BACKEND else 0)
+CDN_STALE_WHILE_REVALIDATE = env.int("CDN_STALE_WHILE_REVALIDATE", default=30)
+CDN_STALE_IF_ERROR = env.int("CDN_STALE_IF_ERROR", default=86400)
+CDN_PURGE_RETRIES = env.int("CDN_PURGE_RETRIES", default=5)
+CDN_PURGE_BACKOFF_SECONDS = env.float("CDN_PURGE_BACKOFF_SECONDS", default=1.0)
 # Routes /bench/trivial, the baseline view of `make bench`; never in production.
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 # The hottest pages' queries compiled once per process (newsroom/prepared.py) and the importer's

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles import workflow
-from articles.caching import invalidate_public_pages
 from articles.models import Article
+from articles.signals import announce
 from newsroom.admin import TrailHistoryMixin
 from newsroom.staff_input import CheckedSelectionMixin
 
@@ -42,8 +42,9 @@ def merge_providers(target, others, *, by):
             ProviderAlias(domain=provider.domain, provider=target) for provider in others
         )
         Provider.objects.filter(pk__in=[p.pk for p in others]).delete()
-        # The update above skipped the save signals that keep public pages fresh.
-        invalidate_public_pages()
+        # The update above skipped the save signals that announce changes.
+        announce(Provider, articles=[a.pk for a in moved], providers=[target.pk, *(p.pk for p in others)],
+                 lists=True)
     return len(moved)
 
 

@@ -6,6 +6,7 @@ from django.views.generic import ListView
 from articles import rendering
 from articles.presenting import feed_links
 from articles.views.base import INDEX_PAGE_SIZE, PublicSiteMixin
+from cdn import keys as surrogate_keys
 
 from . import health
 from .models import Provider
@@ -35,9 +36,12 @@ class ProviderDetailView(PublicSiteMixin, ListView):
     def get_queryset(self):
         # The health numbers come with the provider's row: no query of their own.
         # An outlet only unpublished articles come from is not there yet for readers.
+        # Filed under its list key first: an outlet not live yet is a 404 a CDN keeps until it is.
+        surrogate_keys.shows(surrogate_keys.provider_list(self.kwargs["slug"]))
         self.provider = get_object_or_404(
             health.with_public_health(Provider.objects.live()), slug=self.kwargs["slug"]
         )
+        surrogate_keys.shows(surrogate_keys.provider(self.provider.pk))
         return super().get_queryset().filter(provider=self.provider)
 
     def get_context_data(self, **kwargs):

@@ -9,7 +9,7 @@ from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles.caching import invalidate_public_pages
+from articles.signals import announce
 from newsroom.staff_input import CheckedSelectionMixin
 
 from . import building
@@ -105,7 +105,7 @@ class MembershipAdmin(CheckedSelectionMixin, admin.ModelAdmin):
         if "story" in form.changed_data:
             obj.pinned = True
         super().save_model(request, obj, form, change)
-        invalidate_public_pages()
+        announce(Membership, articles=[obj.article_id], stories=[obj.story_id, form.initial.get("story")], lists=True)
 
     @admin.display(description="published", ordering="article__published_at")
     def published(self, membership):

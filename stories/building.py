@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 
-from articles.caching import invalidate_public_pages
 from articles.dates import shifted
 from articles.models import Article, Related
+from articles.signals import announce
 
 from . import grouping
 from .models import Membership, Story
@@ -144,7 +144,8 @@ def _regroup(items, links, memberships, *, touching, window=grouping.WINDOW):
     result.deleted = remove_small_stories(None if touching is None else left - {None})
     name_stories(None if touching is None else created | set(moves) | (left - {None}))
     if result.moved or result.created or result.deleted:
-        invalidate_public_pages()
+        announce(Story, articles=[i for ids in moves.values() for i in ids], stories=created | set(moves) | left,
+                 lists=True)
     return result
 
 
@@ -173,7 +174,7 @@ def name_stories(story_ids=None):
             changed.append(story)
     Story.objects.bulk_update(changed, ["title", "slug"], batch_size=CHUNK)
     if changed:
-        invalidate_public_pages()
+        announce(Story, stories=[story.pk for story in changed], lists=True)
     return len(changed)
 
 
@@ -206,7 +207,7 @@ def merge_stories(target, others):
         Story.objects.filter(merged_into_id__in=ids).update(merged_into=target)
         Story.objects.filter(pk__in=ids).update(merged_into=target)
         name_stories([target.pk, *ids])
-        invalidate_public_pages()
+        announce(Story, stories=[target.pk, *ids], lists=True)
     return moved
 
 
@@ -223,7 +224,7 @@ def move_out(article_ids):
         )
         remove_small_stories(among=set(old))
         name_stories(set(old))
-        invalidate_public_pages()
+        announce(Story, articles=article_ids, stories=old, lists=True)
     return len(old)
 
 

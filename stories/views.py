@@ -13,6 +13,7 @@ from articles import rendering
 from articles.presenting import path_for, stories
 from articles.queries import listed_articles
 from articles.views.base import PublicSiteMixin
+from cdn import keys as surrogate_keys
 
 from .models import Story, newest_of_each_story, outlets_of
 
@@ -118,6 +119,7 @@ class StoryDetailView(PublicSiteMixin, TemplateView):
         if not articles:
             raise Http404("No live article in this story.")
         outlets, earliest = full_coverage(articles)
+        surrogate_keys.shows(surrogate_keys.story(story.pk))
         return self.render_to_response(self.get_context_data(
             story=story, heading=earliest.title, outlets=outlets, earliest=earliest,
             article_count=len(articles),

@@ -39,8 +39,8 @@ from search import deferred_indexing
 
 from .. import editorial, workflow
 from ..bulk import insert_objects, insert_rows
-from ..caching import invalidate_public_pages
 from ..models import Article, Image, ImportRun, Related, TaggedArticle, Topic
+from ..signals import announce
 from . import house
 from .data import ArticleData
 from .errors import ArticleFileError
@@ -513,13 +513,12 @@ class _ChunkImporter:
     def _write(self, batch):
         if self.dry_run:
             return self._predict(batch)
-        # Bulk writes send no signals, so tell the public pages' cache ourselves.
-        invalidate_public_pages()
+        # Bulk writes send no model signals: _announced says what changed, on commit.
         try:
             with transaction.atomic():
-                return _write_articles(
+                return _announced(_write_articles(
                     batch, self.new_urls, self.user, self.run_id, self.only_provider
-                )
+                ))
         except DatabaseError:
             # Unexpected: retry one by one so only the offending file is rejected.
             pass
@@ -527,9 +526,9 @@ class _ChunkImporter:
         for item in batch:
             try:
                 with transaction.atomic():
-                    results.extend(_write_articles(
+                    results.extend(_announced(_write_articles(
                         [item], self.new_urls, self.user, self.run_id, self.only_provider
-                    ))
+                    )))
             except DatabaseError as exc:
                 error = ArticleFileError(
                     "invalid_value", f"the database refused the article: {exc}", path=item[1].path
@@ -538,14 +537,15 @@ class _ChunkImporter:
         return results
 
     def _write_house(self, source, data):
-        if not self.dry_run:
-            invalidate_public_pages()
         try:
             outcome, article = house.outcome_for(
                 data, source.path, user=self.user, run_id=self.run_id, dry_run=self.dry_run
             )
         except ArticleFileError as error:
             return FileOutcome(source.path, REJECTED, error=error)
+        if article is not None and not self.dry_run:
+            # Its images and bylines are bulk-created, without model signals.
+            announce(Article, articles=[article.pk], lists=True)
         return FileOutcome(source.path, outcome, article_id=article.pk if article is not None else None)
 
     def _predict(self, batch):
@@ -584,7 +584,7 @@ class _ChunkImporter:
         if self.new_urls:
             _step(errors, "linking related items", self._resolve_related)
             _step(errors, "queueing story grouping", self._queue_grouping, queued)
-            _step(errors, "refreshing cached pages", invalidate_public_pages)
+            _step(errors, "announcing the import", announce_lists)
         if self.written_ids:
             _step(errors, "queueing picture caching", self._queue_pictures, queued)
         return errors
@@ -616,9 +616,23 @@ def cache_article_pictures_enabled():
 
 def resolve_related(web_urls):
     """Point unresolved related items whose webUrl is in ``web_urls`` at our articles."""
-    Related.objects.filter(target__isnull=True, web_url__in=web_urls).update(
+    unresolved = Related.objects.filter(target__isnull=True, web_url__in=web_urls)
+    linking = set(unresolved.values_list("article_id", flat=True))
+    unresolved.update(
         target=Subquery(Article.objects.filter(web_url=OuterRef("web_url")).values("pk")[:1])
     )
+    announce(Related, articles=linking)
+
+
+def announce_lists():
+    """Announce that an import changed the site-wide lists (its articles were announced per batch)."""
+    announce(Article, lists=True)
+
+
+def _announced(results):
+    """Announce the articles a bulk write created or updated (on commit); return ``results``."""
+    announce(Article, articles=[o.article_id for _, o in results if o.outcome != UNCHANGED], lists=True)
+    return results
 
 
 def _write_articles(batch, new_urls, user=None, run_id=None, only_provider=None):

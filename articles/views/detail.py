@@ -7,6 +7,7 @@ from django.views.generic import DetailView
 from articles.models import Article
 from articles.presenting import PENDING_BANNER, preview_reason, render_article, with_pending
 from articles.queries import article_by_slug
+from cdn import keys as surrogate_keys
 
 from .base import PublicSiteMixin
 
@@ -29,6 +30,8 @@ class ArticleDetailView(PublicSiteMixin, DetailView):
     def get(self, request, *args, **kwargs):
         article = self.get_object()
         if article.status == Article.Status.KILLED:
+            # A CDN may keep the "gone" too: a restore purges it by the article's key.
+            surrogate_keys.shows(surrogate_keys.article(article.pk))
             return gone(request)
         preview = self.can_preview()
         pending = preview and article.pending_revision_id is not None

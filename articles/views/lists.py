@@ -6,6 +6,7 @@ from django.views.generic import ListView
 from articles.collation import Alphabetical
 from articles.models import Topic
 from articles.presenting import feed_links, stories
+from cdn import keys as surrogate_keys
 from curation.pages import topic_page_pins
 
 from .base import INDEX_PAGE_SIZE, PublicSiteMixin
@@ -16,7 +17,10 @@ class TopicView(PublicSiteMixin, ListView):
 
     def get_queryset(self):
         # A topic only unpublished articles carry is not there yet for readers.
+        # Filed under its list key first: a topic not live yet is a 404 a CDN keeps until its first article.
+        surrogate_keys.shows(surrogate_keys.topic_list(self.kwargs["slug"]))
         self.topic = get_object_or_404(Topic.objects.live(), slug=self.kwargs["slug"])
+        surrogate_keys.shows(surrogate_keys.topic(self.topic.pk))
         # The desk's pins for this page (curation): its lead and top stories,
         # which the list leaves out on every page.
         self.pinned = topic_page_pins(self.topic)

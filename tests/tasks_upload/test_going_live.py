@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles import going_live, tasks
 from articles.models import Article
+from articles.signals import content_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +61,45 @@ def test_an_embargo_ending_counts_as_going_live_and_an_expired_article_does_not(
     assert going_live.announce(now) == [embargoed.pk]
 
 
-def test_going_live_makes_cached_pages_stale(scheduled, monkeypatch):
+@pytest.fixture
+def changes():
+    """What ``content_changed`` said, in order (the page cache and the CDN purge listen to it)."""
+    heard = []
+
+    def receiver(sender, changes, **kwargs):
+        heard.append(changes)
+
+    content_changed.connect(receiver)
+    yield heard
+    content_changed.disconnect(receiver)
+
+
+def test_going_live_is_announced_as_changed_content(scheduled, changes, django_capture_on_commit_callbacks):
     now = timezone.now()
     going_live.announce(now - timedelta(minutes=5))
-    scheduled(now - timedelta(minutes=1))
-    calls = []
-    monkeypatch.setattr(going_live, "invalidate_public_pages", lambda: calls.append(1))
+    due = scheduled(now - timedelta(minutes=1))
+    changes.clear()
 
-    tasks.announce_articles_gone_live.call()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.announce_articles_gone_live.call()
 
-    assert calls == [1]
+    # (The batch also names the test's own earlier saves: their transaction never committed.)
+    assert [due.pk in c.articles and c.lists for c in changes] == [True]
+
+
+def test_an_expiry_passing_is_announced_so_caches_drop_the_article(
+    scheduled, changes, announced, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    going_live.announce(now - timedelta(minutes=5))
+    gone = scheduled(now - timedelta(days=1), expire_at=now - timedelta(minutes=1))
+    changes.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert going_live.announce(now) == []
+
+    assert [gone.pk in c.articles and c.lists for c in changes] == [True]
+    assert announced == []  # going off is not going live
 
 
 def test_a_draft_whose_go_live_time_passed_is_not_announced(scheduled):
