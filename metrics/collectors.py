@@ -96,7 +96,7 @@ class DatabaseCollector:
                         in_use.add_metric([alias, state], count)
                 else:
                     in_use.add_metric([alias, "open"], 0 if conn.connection is None else 1)
-            except DatabaseError:
+            except Exception:  # one alias that cannot answer (a replica down) leaves out only itself
                 logger.exception("Metrics: could not count the connections of %s", alias)
             # Django's pool support (5.1+) answers None when no pool is configured.
             pool = getattr(conn, "pool", None)

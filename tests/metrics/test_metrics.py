@@ -136,6 +136,30 @@ def test_database_connections_are_reported(client):
         assert samples[(("database", "default"), ("state", "open"))] == 1
 
 
+def test_a_database_alias_that_cannot_answer_leaves_out_only_itself(client, monkeypatch):
+    import metrics.collectors
+
+    class Unreachable:
+        vendor = "postgresql"
+        pool = None
+
+        def cursor(self):
+            raise RuntimeError("the replica is down")
+
+    class Aliases:  # "default" as it is, and a replica that refuses every query
+        def __iter__(self):
+            return iter(["default", "replica"])
+
+        def __getitem__(self, alias):
+            return connections["default"] if alias == "default" else Unreachable()
+
+    monkeypatch.setattr(metrics.collectors, "connections", Aliases())
+    families = scrape(client)
+
+    databases = {s.labels["database"] for s in families["newsroom_db_connections"].samples}
+    assert databases == {"default"}
+
+
 def test_a_pool_reports_its_size_idle_and_waiting(client, monkeypatch):
     class Pool:  # what psycopg_pool.ConnectionPool.get_stats() answers
         def get_stats(self):
