@@ -34,7 +34,8 @@ FILLERS = {
     # The run the walk's own push created (pushes are walked first).
     "/api/v1/ingest/runs/{id}/": lambda made: {"id": made["pusher"].runs.get().pk},
 }
-# The operations that need a token; the read API is walked without one.
+# The operations that need an ingest token. The read API is walked twice: without a
+# token and with a read-scope one (the schema says either may call it).
 WITH_TOKEN = {("post", "/api/v1/ingest/"), ("get", "/api/v1/ingest/runs/{id}/")}
 WALKED_METHODS = ("post", "get")
 
@@ -53,7 +54,10 @@ def unwalkable(spec):
     """The operations this walk cannot call: a method it has no body for, or unfillable parameters."""
     missing = []
     for method, path in operations(spec):
-        if method == "post" and (method, path) not in WITH_TOKEN:
+        security = spec["paths"][path][method].get("security", [{}])
+        if {} not in security and (method, path) not in WITH_TOKEN:
+            missing.append(f"{method.upper()} {path}: needs a token the walk does not hold")
+        elif method == "post" and (method, path) not in WITH_TOKEN:
             missing.append(f"{method.upper()} {path}: no body to send")
         elif method not in WALKED_METHODS:
             missing.append(f"{method.upper()} {path}: method not walked")
@@ -104,17 +108,22 @@ def made(make_article, make_provider):
     pusher = ApiToken(name="Walking partner")
     plain = pusher.issue()
     pusher.save()
+    reader = ApiToken(name="Reading app", scope_ingest=False, scope_read=True)
+    reading = reader.issue()
+    reader.save()
     return {
         "article": article, "provider": provider, "topic": article.topics.get(), "story": story,
-        "author": author, "pusher": pusher, "plain": plain,
+        "author": author, "pusher": pusher, "plain": plain, "reading": reading,
     }
 
 
-def call(http, spec, made, method, path):
+def call(http, made, method, path, as_reader):
     url = path.format(**FILLERS[path](made)) if path in FILLERS else path
     headers = {"Accept": "application/json"}
     if (method, path) in WITH_TOKEN:
         headers["Authorization"] = f"Bearer {made['plain']}"
+    elif as_reader:
+        headers["Authorization"] = f"Bearer {made['reading']}"
     if method == "post":
         body = article_text(webUrl="https://example.com/walked/1", title="Pushed while walking")
         headers.update({"Content-Type": "text/markdown", "Content-Disposition": 'attachment; filename="walk.md"'})
@@ -122,7 +131,8 @@ def call(http, spec, made, method, path):
     return http.get(url, headers=headers)
 
 
-def test_the_walk_calls_every_operation_of_the_schema(live_server, made):
+@pytest.mark.parametrize("as_reader", [False, True], ids=["anonymous", "read token"])
+def test_the_walk_calls_every_operation_of_the_schema(live_server, made, as_reader):
     with httpx.Client(base_url=live_server.url, timeout=30) as http:
         schema_response = http.get("/api/schema/", params={"format": "json"})
         assert schema_response.status_code == 200
@@ -132,10 +142,12 @@ def test_the_walk_calls_every_operation_of_the_schema(live_server, made):
 
         walked = []
         for method, path in operations(spec):
-            response = call(http, spec, made, method, path)
+            response = call(http, made, method, path, as_reader)
             where = f"{method.upper()} {path}"
             assert response.status_code in (200, 201), f"{where}: {response.status_code} {response.text[:300]}"
             assert response.headers["content-type"].startswith("application/json"), where
+            if as_reader and (method, path) not in WITH_TOKEN:
+                assert "no-store" in response.headers["cache-control"], where
             validate(response.json(), expected_schema(spec, method, path, response.status_code), cls=OAS30Validator)
             walked.append((method, path, response.json()))
 
@@ -157,7 +169,9 @@ def test_a_path_the_walk_cannot_fill_fails_it():
     """A new endpoint with parameters nobody taught the walk to fill is reported, never skipped."""
     spec = {"paths": {
         "/api/v1/articles/": {"get": {}},
-        "/api/v1/articles/{slug}/": {"get": {}},
+        "/api/v1/articles/{slug}/": {"get": {"security": [{}, {"apiToken": []}]}},
+        "/api/v1/ingest/runs/{id}/": {"get": {"security": [{"apiToken": []}]}},
+        "/api/v1/desks/": {"get": {"security": [{"apiToken": []}]}},
         "/api/v1/desks/{desk}/": {"get": {}},
         "/api/v1/articles/{slug}/pin/": {"delete": {}},
         "/api/v1/subscriptions/": {"post": {}},
@@ -165,6 +179,7 @@ def test_a_path_the_walk_cannot_fill_fails_it():
 
     assert unwalkable(spec) == [
         "POST /api/v1/subscriptions/: no body to send",
+        "GET /api/v1/desks/: needs a token the walk does not hold",
         "GET /api/v1/desks/{desk}/: no way to fill ['desk']",
         "DELETE /api/v1/articles/{slug}/pin/: method not walked",
     ]
