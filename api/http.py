@@ -113,7 +113,13 @@ def read_token(request):
 def _token_answer(request, view, names, args, kwargs):
     """A read-scope token's request: its own rate limit, then the view, fresh and private."""
     token, refused = read_token(request)
-    if refused is None:
+    if refused is not None:
+        # A refused token costs its address the anonymous allowance: made-up tokens are
+        # no way around the per-address limit.
+        throttle = ApiRateThrottle()
+        if throttle.rate and not throttle.allow_request(request, None):
+            refused = too_many_requests(throttle.wait())
+    else:
         # The throttle reads the token as DRF's request.auth; the view itself needs no user.
         authenticated = Request(request)
         authenticated.auth = token

@@ -154,3 +154,13 @@ def test_a_read_token_has_its_own_limit_instead_of_the_address_one(api, make_tok
     refused = api.get("/api/v1/topics/", headers=bearer(reader))
     assert refused.json()["error"]["code"] == "throttled"
     assert refused.headers["Retry-After"] == "30"
+
+
+def test_refused_tokens_count_against_the_address_limit(api, make_token, settings):
+    settings.API_RATE_LIMIT = "2/min"
+    _, pusher = make_token(scope_ingest=True, scope_read=False)
+    made_up = bearer("nr_000000000000_made-up-secret")
+
+    assert [api.get("/api/v1/topics/", headers=made_up).status_code for _ in range(2)] == [401, 401]
+    assert api.get("/api/v1/topics/", headers=bearer(pusher)).status_code == 429
+    assert api.get("/api/v1/topics/").status_code == 429
