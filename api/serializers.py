@@ -7,7 +7,6 @@ sanitised rendering (``articles.rendering.render_markdown``), never the
 stored Markdown's raw HTML.
 """
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -74,7 +73,7 @@ class ProviderSerializer(ChosenFields, serializers.ModelSerializer):
     def get_url(self, provider) -> str:
         return _site_url(self.context["request"], "providers:detail", provider.slug)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_website(self, provider) -> str | None:
         return rendering.web_url(f"https://{provider.domain}/") or None
 
@@ -153,7 +152,7 @@ class ArticleSerializer(ChosenFields, serializers.ModelSerializer):
     def get_api_url(self, article) -> str:
         return _site_url(self.request, "api:article-detail", article.slug)
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_updated_at(self, article):
         """When readers were told it changed (a correction); null otherwise."""
         moment = updated_at(article)
@@ -284,11 +283,11 @@ class ArticleDetailSerializer(ArticleSerializer):
             for item in self._children(article)["corrections"]
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_original_url(self, article) -> str | None:
         return rendering.web_url(article.web_url) or None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_amp_url(self, article) -> str | None:
         return rendering.web_url(article.amp_url) or None
 

@@ -27,6 +27,8 @@ from .pagination import ByKey, NewestFirst
 FIELDS = OpenApiParameter(
     "fields", str, description="Comma-separated fields to return (an unknown one is a 400)."
 )
+# Anonymous, or an API token with the read scope (its own rate limit: api/http.py).
+TOKEN_OR_NONE = [{}, {"apiToken": []}]
 # What a list item's lead picture needs: the list thumbnail's columns and its credit.
 _LEAD_IMAGE = Prefetch(
     "images",
@@ -68,7 +70,7 @@ class ArticlePage(ReadOnly):
         return with_story(listed_articles())
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS], summary="Live articles, newest first"))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS], summary="Live articles, newest first"))
 class ArticleList(ArticlePage, generics.ListAPIView):
     serializer_class = serializers.ArticleSerializer
     filter_backends = [ArticleFilter]
@@ -84,7 +86,7 @@ class ArticleList(ArticlePage, generics.ListAPIView):
         return articles
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS], summary="One live article, as its page shows it"))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS], summary="One live article, as its page shows it"))
 class ArticleDetail(ReadOnly, generics.RetrieveAPIView):
     serializer_class = serializers.ArticleDetailSerializer
     lookup_field = "slug"
@@ -115,7 +117,7 @@ class ArticleDetail(ReadOnly, generics.RetrieveAPIView):
         return Article.objects.none()
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS], summary="Topics that have a live article"))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS], summary="Topics that have a live article"))
 class TopicList(ReadOnly, generics.ListAPIView):
     serializer_class = serializers.TopicSerializer
     pagination_class = ByKey
@@ -124,7 +126,7 @@ class TopicList(ReadOnly, generics.ListAPIView):
         return Topic.objects.live().only("name", "slug")
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS]))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS]))
 class TopicDetail(ReadOnly, generics.RetrieveAPIView):
     serializer_class = serializers.TopicSerializer
     lookup_field = "slug"
@@ -133,7 +135,7 @@ class TopicDetail(ReadOnly, generics.RetrieveAPIView):
         return Topic.objects.live()
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS], summary="Sources that have a live article"))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS], summary="Sources that have a live article"))
 class ProviderList(ReadOnly, generics.ListAPIView):
     serializer_class = serializers.ProviderSerializer
     pagination_class = ByKey
@@ -142,7 +144,7 @@ class ProviderList(ReadOnly, generics.ListAPIView):
         return Provider.objects.live()
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS]))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS]))
 class ProviderDetail(ReadOnly, generics.RetrieveAPIView):
     serializer_class = serializers.ProviderSerializer
     lookup_field = "slug"
@@ -151,7 +153,7 @@ class ProviderDetail(ReadOnly, generics.RetrieveAPIView):
         return Provider.objects.live()
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS], summary="Our authors with a live article"))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS], summary="Our authors with a live article"))
 class AuthorList(ReadOnly, generics.ListAPIView):
     serializer_class = serializers.AuthorSerializer
     pagination_class = ByKey
@@ -160,7 +162,7 @@ class AuthorList(ReadOnly, generics.ListAPIView):
         return Author.objects.live().only("name", "slug", "bio", "links")
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS]))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS]))
 class AuthorDetail(ReadOnly, generics.RetrieveAPIView):
     serializer_class = serializers.AuthorSerializer
     lookup_field = "slug"
@@ -180,13 +182,13 @@ class StoryPage(ReadOnly):
 
 
 @extend_schema_view(get=extend_schema(
-    parameters=[FIELDS], summary="Stories (events reported more than once), by their newest report"
+    auth=TOKEN_OR_NONE, parameters=[FIELDS], summary="Stories (events reported more than once), by their newest report"
 ))
 class StoryList(StoryPage, generics.ListAPIView):
     pass
 
 
-@extend_schema_view(get=extend_schema(parameters=[FIELDS]))
+@extend_schema_view(get=extend_schema(auth=TOKEN_OR_NONE, parameters=[FIELDS]))
 class StoryDetail(StoryPage, generics.RetrieveAPIView):
     """A story while it has more than one live article; its articles are ``/articles/?story=<slug>``."""
 

@@ -1,7 +1,7 @@
 """Requests per minute per API token, counted in the Django cache (Redis in production).
 
-A fixed one-minute window per token: ``cache.add`` starts the window's count
-with its expiry and ``cache.incr`` adds to it, both atomic on Redis, so every
+A fixed one-minute window per token, counted by ``newsroom.ratelimit.RateLimit``
+(the same counter as search's per-address limit): atomic on Redis, so every
 app server sharing ``CACHE_URL`` counts against the same limit. With the
 default local-memory cache, each process counts on its own.
 
@@ -10,17 +10,12 @@ logged: a partner's push that works unlimited beats one refused for a
 cache outage.
 """
 
-import logging
-import math
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
-from .models import ApiToken
+from newsroom.ratelimit import RateLimit
 
-logger = logging.getLogger(__name__)
+from .models import ApiToken
 
 WINDOW_SECONDS = 60
 
@@ -34,29 +29,13 @@ class TokenRateThrottle(BaseThrottle):
         return settings.INGEST_REQUESTS_PER_MINUTE
 
     def allow_request(self, request, view):
-        self._wait = 0
         token = request.auth
-        limit = self.rate()
-        if not isinstance(token, ApiToken) or limit <= 0:
+        if not isinstance(token, ApiToken):
+            self._wait = 0
             return True
-        now = time.time()
-        window = int(now // WINDOW_SECONDS)
-        key = f"api-token-rate:{self.scope}:{token.prefix}:{window}"
-        try:
-            if cache.add(key, 1, WINDOW_SECONDS + 1):
-                count = 1
-            else:
-                count = cache.incr(key)
-        except ValueError:
-            # The count expired between add() and incr(): a new window begins.
-            return True
-        except Exception:
-            logger.exception("API token rate limit unavailable: the cache cannot be reached")
-            return True
-        if count <= limit:
-            return True
-        self._wait = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-        return False
+        limit = RateLimit(f"api-token-{self.scope}", self.rate(), seconds=WINDOW_SECONDS)
+        self._wait = limit.count(token.prefix)
+        return not self._wait
 
     def wait(self):
         return self._wait

@@ -2,8 +2,9 @@
 
 A limit allows ``requests`` per client address in each fixed window of
 ``seconds``; the client address is ``newsroom.clients.client_address`` (so
-``TRUSTED_PROXY_COUNT`` decides it). Counts are keyed by a hash of the
-address and the window's number, and expire with the window.
+``TRUSTED_PROXY_COUNT`` decides it). ``count()`` does the same for any other
+identity (the API tokens' limits count a token). Counts are keyed by a hash
+of the identity and the window's number, and expire with the window.
 
 If the cache cannot be reached, requests are let through: a search that
 works unlimited beats a site that refuses every reader.
@@ -25,7 +26,7 @@ clock = time.time
 
 
 class RateLimit:
-    """``requests`` per client address per ``seconds``; ``hit()`` counts one."""
+    """``requests`` per identity per ``seconds``: ``hit(request)`` counts a client address, ``count()`` any identity."""
 
     def __init__(self, name, requests, seconds=60):
         self.name = name
@@ -33,14 +34,18 @@ class RateLimit:
         self.seconds = seconds
 
     def hit(self, request):
-        """Count this request; return how many seconds the client must wait, or 0 if allowed."""
+        """Count this request for its client address; return how many seconds it must wait, or 0 if allowed."""
+        return self.count(client_address(request))
+
+    def count(self, identity):
+        """Count one request for ``identity`` (an address, a token's prefix...); the wait in seconds, or 0."""
         if self.requests <= 0:
             return 0
         now = clock()
         window = int(now // self.seconds)
         # Hashed: addresses are personal data, and cache keys get listed.
-        address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-        key = f"rate:{self.name}:{address}:{window}"
+        digest = hashlib.sha256(str(identity).encode()).hexdigest()[:32]
+        key = f"rate:{self.name}:{digest}:{window}"
         try:
             # add() starts the window's count with its expiry; incr() keeps it.
             if cache.add(key, 1, self.seconds + 1):

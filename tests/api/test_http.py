@@ -1,7 +1,7 @@
 """The API over HTTP: conditional GET, caching headers, CORS, rate limits and JSON errors.
 
 Requests go through Django's test client with nothing but a path and headers,
-as an outside client sends them (httpx is not installed in this environment).
+as an outside client sends them (test_walk.py calls every endpoint over real HTTP with httpx).
 """
 
 import pytest
