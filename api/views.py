@@ -16,6 +16,7 @@ from articles.models import Article, Image, TaggedArticle, Topic
 from articles.queries import article_by_slug, article_children, listed_articles
 from authors import bylines
 from authors.models import Author
+from cdn import keys as surrogate_keys
 from providers.models import Provider
 from stories.models import Story, newest_of_each_story, with_story
 
@@ -95,6 +96,8 @@ class ArticleDetail(ReadOnly, generics.RetrieveAPIView):
         found = article_by_slug(self.kwargs["slug"])
         article = found[0] if found else None
         if article is not None and article.status == Article.Status.KILLED:
+            # A CDN may keep the "gone" too: a restore purges it by the article's key.
+            surrogate_keys.shows(surrogate_keys.article(article.pk))
             raise Gone()
         if article is None or not article.is_live():
             raise exceptions.NotFound("No such article.")
@@ -109,6 +112,8 @@ class ArticleDetail(ReadOnly, generics.RetrieveAPIView):
     def retrieve(self, request, *args, **kwargs):
         article = self.get_object()
         self._children = article_children(article)
+        # Filed like the article's page, so its purge (cdn/keys.py) reaches this answer too.
+        surrogate_keys.shows_article(article, self._children["topics"])
         bylines.attach([article])
         return super().retrieve(request, *args, **kwargs)
 

@@ -44,6 +44,11 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|share)/" || req.http.Cookie ~ "(^|; *)(__Host-)?sessionid=") {
         return (pass);
     }
+    # An API request with a token is answered for that token alone (its own rate limit,
+    # never cached): straight to the site, never from or into the shared cache.
+    if (req.url ~ "^/api/" && req.http.Authorization) {
+        return (pass);
+    }
     # Public pages are the same for every reader: a cookie must not split the cache.
     unset req.http.Cookie;
     unset req.http.Authorization;

@@ -45,6 +45,18 @@ def test_an_article_page_may_be_kept_by_a_shared_cache_and_names_what_it_shows(c
     }
 
 
+def test_the_api_answer_for_an_article_is_filed_like_its_page(client, make_article, cdn_on):
+    """A publisher's change to the article purges the API's copy of it as well as the page."""
+    article = make_article(topics=["Harbours"])
+
+    page = client.get(article.get_absolute_url())
+    api = client.get(f"/api/v1/articles/{article.slug}/", HTTP_ACCEPT="application/json")
+
+    assert api.status_code == 200
+    assert f"article-{article.pk}" in surrogate_keys(api)
+    assert surrogate_keys(page) <= surrogate_keys(api)
+
+
 def test_a_page_served_from_the_page_cache_names_the_same_keys(client, make_article, cdn_on):
     article = make_article(topics=["Harbours"])
     first = surrogate_keys(client.get(article.get_absolute_url()))

@@ -107,11 +107,11 @@ def proxy():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def get(port, path):
+def get(port, path, **headers):
     """A reader's GET through Varnish (behind the TLS proxy, as in production)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}", "X-Forwarded-Proto": "https"})
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}", "X-Forwarded-Proto": "https", **headers})
         response = conn.getresponse()
         return response.status, response.headers, response.read().decode("utf-8", "replace")
     finally:
@@ -207,3 +207,14 @@ def test_only_the_sites_own_servers_may_ban_and_only_with_plain_keys(proxy):
         assert conn.getresponse().status == 400
     finally:
         conn.close()
+
+
+def test_an_api_request_with_a_token_goes_to_the_site_never_to_the_cache(proxy):
+    port, _ = proxy
+    warm(port, ["/api/v1/articles/"])
+
+    status, headers, body = get(port, "/api/v1/articles/", Authorization="Bearer nr_000000000000_not-a-token")
+
+    # The site judged the token (a refusal), instead of Varnish serving the cached public list.
+    assert status == 401 and headers["X-Cache"] == "MISS"
+    assert '"code"' in body
