@@ -2,7 +2,7 @@
 
 import contextlib
 import os
-import select
+import selectors
 import signal
 import socket
 import subprocess
@@ -123,17 +123,23 @@ class TcpProxy:
 
     def _pump(self, a, b):
         sockets = [a, b]
+        # A selector (epoll), not select(): a long test run holds more than 1,024 descriptors,
+        # past which select() refuses ("filedescriptor out of range").
+        selector = selectors.DefaultSelector()
         try:
+            for sock in sockets:
+                selector.register(sock, selectors.EVENT_READ)
             while not self.closing.is_set():
-                readable, _, _ = select.select(sockets, [], [], 0.1)
-                for source in readable:
+                for key, _ in selector.select(0.1):
+                    source = key.fileobj
                     data = source.recv(65536)
                     if not data:
                         return
                     (b if source is a else a).sendall(data)
-        except OSError:
+        except (OSError, ValueError):
             return
         finally:
+            selector.close()
             for sock in sockets:
                 with contextlib.suppress(OSError):
                     sock.close()
