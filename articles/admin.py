@@ -42,7 +42,6 @@ from . import caching, dates, editorial, history, sharing, workflow
 from .forms import CONTENT_COLUMNS, ArticleAdminForm, ImportUploadForm, ShareLinkForm
 from .images.admin import ImageUploadForm
 from .images.admin import preview as image_preview
-from .importing.loader import CREATED, UPDATED
 from .importing.queue import enqueue_import
 from .models import Article, Correction, Image, ImportRun, Related, ShareLink, Topic, Transition
 from .queries import lead_image_prefetch
@@ -1096,9 +1095,8 @@ class ArticleAdmin(WritingAdminMixin, CheckedSelectionMixin, FullTextSearchMixin
             request, "import_progress.html", f"Import run {run.pk}: {run.get_state_display().lower()}",
             run=run, done=done, percent=min(100, done * 100 // run.total) if run.total else None,
             refresh_seconds=None if run.finished else IMPORT_PAGE_REFRESH_SECONDS,
-            step_errors=[r["message"] for r in run.rejections if r.get("kind") == "step_failed"],
-            rejections=[r for r in run.rejections if r.get("kind") != "step_failed"],
-            written=[w for w in run.written if w.get("outcome") in (CREATED, UPDATED)],
+            step_errors=run.step_errors(), rejections=run.report_rejections(),
+            written=run.report_written(), ignored=run.ignored_names(),
             seconds=(run.finished_at - run.started_at).total_seconds() if run.finished_at else None,
         )
 
@@ -1313,14 +1311,17 @@ class ImportRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="rejections")
     def rejection_table(self, run):
-        if not run.rejections:
+        entries = run.report_rejections() + [
+            {"path": "", "kind": "step_failed", "location": "", "field": "", "message": message}
+            for message in run.step_errors()
+        ]
+        if not entries:
             return "—"
         return format_html(
             "<table><thead><tr><th>File</th><th>Kind</th><th>Location</th><th>Message</th></tr></thead>"
             "<tbody>{}</tbody></table>",
             format_html_join(
                 "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                ((r.get("path", ""), r.get("kind", ""), r.get("location") or r.get("field", ""),
-                  r.get("message", "")) for r in run.rejections),
+                ((r["path"], r["kind"], r["location"] or r["field"], r["message"]) for r in entries),
             ),
         )

@@ -506,6 +506,49 @@ class ImportRun(models.Model):
     def finished(self):
         return self.state in (self.State.DONE, self.State.FAILED)
 
+    # The stored report as pages read it. A row may hold anything (an older release,
+    # a hand edit, a restored backup): a malformed entry is left out, never an error.
+    REPORT_FIELDS = ("path", "kind", "field", "location", "line", "message")
+
+    def report_rejections(self):
+        """Rejected files, each ``{path, kind, field, location, line, message}`` as text."""
+        return [entry for entry in self._report_entries() if entry["kind"] != "step_failed"]
+
+    def step_errors(self):
+        """Messages of the steps after the writes that failed (grouping, linking...)."""
+        return [entry["message"] for entry in self._report_entries() if entry["kind"] == "step_failed"]
+
+    def report_written(self):
+        """Files created or updated, ``{path, outcome, article_id}``, each with an article to link."""
+        written = self.written if isinstance(self.written, list) else []
+        return [
+            {"path": _report_text(entry.get("path")), "outcome": entry["outcome"], "article_id": entry["article_id"]}
+            for entry in written
+            if isinstance(entry, dict) and entry.get("outcome") in ("created", "updated")
+            and _positive_id(entry.get("article_id"))
+        ]
+
+    def ignored_names(self):
+        """Uploaded members that were not article files, as text."""
+        ignored = self.ignored if isinstance(self.ignored, list) else []
+        return [_report_text(name) for name in ignored if isinstance(name, str | int)]
+
+    def _report_entries(self):
+        rejections = self.rejections if isinstance(self.rejections, list) else []
+        return [
+            {name: _report_text(entry.get(name)) for name in self.REPORT_FIELDS}
+            for entry in rejections
+            if isinstance(entry, dict)
+        ]
+
+
+def _report_text(value):
+    return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+
+def _positive_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
 
 class Transition(models.Model):
     """One entry of an article's audit trail: who did what, when, from which state to which.

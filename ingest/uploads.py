@@ -92,7 +92,10 @@ def _name_of(request):
     disposition = request.META.get("HTTP_CONTENT_DISPOSITION", "")
     name = parse_header_parameters(disposition)[1].get("filename", "") if disposition else ""
     name = name or request.query_params.get("filename", "")
-    # Only the last part: a name is a label in the report, never a place to write.
+    # Only the last part: a name is a label in the report, never a place to write. Control
+    # characters go (as Django's multipart parser drops them): a NUL cannot be stored in
+    # PostgreSQL's JSON, and a newline would forge lines in a report.
+    name = "".join(ch for ch in name if ch.isprintable())
     return posixpath.basename(name.replace("\\", "/")).strip()
 
 

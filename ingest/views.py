@@ -98,7 +98,9 @@ class IngestView(TokenAPIView):
             "summary": {name: getattr(result, name) for name in COUNTS},
             "files": [outcome.as_dict() for outcome in files],
             "ignored": ignored,
-            "errors": result.errors,
+            # Which step failed, not why: the exception's text (a database error, a path)
+            # is for the site's log, not for a partner.
+            "errors": [error.split(":", 1)[0] + " (the details are in the site's log)" for error in result.errors],
         }
         if result.run_id is not None:
             token.runs.add(result.run_id)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django_tasks_db.models import DBTaskResult
 
+from newsroom.logging import redact as redact_text
+
 from .models import Task
 
 SECRET_KEY_RE = re.compile(r"token|password|passwd|secret|key|credential|auth", re.IGNORECASE)
@@ -23,7 +25,12 @@ LIST_TEXT_MAX = 120
 
 
 def redacted(value):
-    """``value`` (JSON data) with the value of every secret-looking key replaced."""
+    """``value`` (JSON data) with every secret-looking key's value and secret-looking text replaced.
+
+    Tasks take ids, never credentials (docs/tasks.md); this is the net under that
+    rule: an API token, a ``Bearer`` header or a share link in any string is hidden
+    as the logs hide it (``newsroom.logging.redact``).
+    """
     if isinstance(value, dict):
         return {
             key: REDACTED if SECRET_KEY_RE.search(str(key)) else redacted(item)
@@ -31,6 +38,8 @@ def redacted(value):
         }
     if isinstance(value, list | tuple):
         return [redacted(item) for item in value]
+    if isinstance(value, str):
+        return redact_text(value)
     return value
 
 
@@ -137,13 +146,13 @@ class TaskAdmin(admin.ModelAdmin):
         if obj.status != "FAILED":
             return "—"
         first = (obj.traceback or "").strip().splitlines()
-        return (first[-1] if first else obj.exception_class_path)[:LIST_TEXT_MAX] or "—"
+        return redact_text((first[-1] if first else obj.exception_class_path)[:LIST_TEXT_MAX]) or "—"
 
     @admin.display(description="traceback")
     def traceback_text(self, obj):
         if not obj.traceback:
             return "—"
-        return format_html('<pre class="task-text">{}</pre>', obj.traceback)
+        return format_html('<pre class="task-text">{}</pre>', redact_text(obj.traceback))
 
     # --- actions ---------------------------------------------------------------
 

@@ -137,3 +137,29 @@ def test_untrusted_text_stays_data_in_the_json_answer(client, token):
     assert response["Content-Type"] == "application/json"
     entry = response.json()["files"][0]
     assert entry["path"] == "<i>odd.md" and entry["kind"] == "invalid_value"
+
+
+def test_control_characters_in_a_pushed_file_name_are_dropped_from_its_report(client, token):
+    response = post_file(
+        client, token, article_text(), name="ignored.md",
+        **{"Content-Disposition": "attachment; filename*=UTF-8''sto%00ry%0a%1b.md"},
+    )
+
+    assert response.status_code == 201
+    assert [entry["path"] for entry in response.json()["files"]] == ["story.md"]
+    assert ImportRun.objects.get().written[0]["path"] == "story.md"
+
+
+def test_a_failing_step_after_the_write_is_named_without_its_internals(client, token, monkeypatch):
+    from articles.importing import loader
+
+    def broken(*args):
+        raise RuntimeError("connection to db-primary.internal:5432 lost")
+
+    monkeypatch.setattr(loader, "resolve_related", broken)
+
+    response = post_file(client, token, article_text())
+
+    assert response.status_code == 201  # the file itself was imported
+    assert response.json()["errors"] == ["linking related items failed (the details are in the site's log)"]
+    assert "db-primary" not in response.content.decode()

@@ -32,6 +32,20 @@ def test_the_page_lists_tasks_with_their_arguments_but_never_a_secret(signed_in)
     assert "<b>report</b>" not in page and "&lt;b&gt;report&lt;/b&gt;" in page
 
 
+def test_a_token_passed_as_plain_text_is_hidden_in_arguments_and_errors(signed_in):
+    token = "nr_0123456789ab_" + "S" * 43
+    failed = DBTaskResult.objects.get(id=jobs.wait_for_file.enqueue(f"https://feeds.example/?t={token}").id)
+    failed.set_failed(ValueError(f"refused: Authorization: Bearer {token}"))
+    client = signed_in("publisher")
+
+    page = client.get(PAGE).content.decode()
+    detail = client.get(f"{PAGE}{failed.id}/change/").content.decode()
+
+    for shown in (page, detail):
+        assert "S" * 43 not in shown
+    assert "[redacted]" in page and "[redacted]" in detail
+
+
 def test_failed_tasks_show_their_error_and_filter_by_status(signed_in):
     failed = DBTaskResult.objects.get(id=jobs.explode.enqueue().id)
     failed.set_failed(ValueError("bad picture URL: htp://nowhere"))

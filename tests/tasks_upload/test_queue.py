@@ -135,3 +135,45 @@ def test_the_progress_page_is_for_importers_only(client, publisher, settings, sp
     client.force_login(make_user("editor"))
 
     assert client.get(progress_url(run)).status_code == 403
+
+
+ODD_REPORTS = [
+    {"rejections": ["oops", None, 3]},
+    {"rejections": {"a": 1}},
+    {"rejections": [{"kind": "step_failed"}]},
+    {"rejections": [{"path": ["x"], "kind": None, "message": {"nested": True}}]},
+    {"written": ["x"]},
+    {"written": [{"outcome": "created"}]},
+    {"written": [{"outcome": "created", "article_id": ""}]},
+    {"written": [{"outcome": "updated", "article_id": True}]},
+    {"written": {"outcome": "created"}},
+    {"ignored": "not a list"},
+    {"ignored": [None, {"a": 1}]},
+]
+
+
+@pytest.mark.parametrize("stored", ODD_REPORTS, ids=repr)
+def test_a_run_holding_an_odd_report_still_shows_its_pages(publisher_client, publisher, stored):
+    """Whatever a run's stored report holds, its progress page and admin page answer."""
+    run = ImportRun.objects.create(source="admin", user=publisher, state=ImportRun.State.DONE, **stored)
+
+    assert publisher_client.get(progress_url(run)).status_code == 200
+    assert publisher_client.get(reverse("admin:articles_importrun_change", args=[run.pk])).status_code == 200
+
+
+def test_a_run_report_shows_hostile_names_as_text(publisher_client, publisher, make_article):
+    article = make_article(title="Kept")
+    run = ImportRun.objects.create(
+        source="admin", user=publisher, state=ImportRun.State.DONE,
+        rejections=[{"path": "<script>alert(1)</script>.md", "kind": "invalid_value", "field": "title",
+                     "message": "<b>bad</b>"}],
+        written=[{"path": "<img src=x onerror=alert(2)>.md", "outcome": "created", "article_id": article.pk}],
+        ignored=["<i>notes</i>.txt"],
+    )
+
+    page = publisher_client.get(progress_url(run)).content.decode()
+
+    for raw in ("<script>alert(1)", "<b>bad</b>", "<img src=x", "<i>notes</i>"):
+        assert raw not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.md" in page
+    assert reverse("admin:articles_article_change", args=[article.pk]) in page
