@@ -47,6 +47,7 @@ from .errors import ArticleFileError
 from .frontmatter import MAX_FILE_SIZE, too_large_error
 from .parsing import NotAnArticleFile, parse_article, provider_domain_hint, read_file_bytes
 from .serialize import related_to_mapping
+from .validation import url_host
 
 logger = logging.getLogger(__name__)
 
@@ -281,7 +282,9 @@ def import_sources(
     ``label`` names who ran it beyond ``user`` (an API token's name).
     ``only_provider`` restricts the import to that provider's articles: a file
     naming another provider (or none, a house file), or whose webUrl is another
-    provider's article, is rejected at ``provider`` before anything is written.
+    provider's article, is rejected at ``provider``; one whose webUrl's host is
+    not the provider's domain (an alias's, or a subdomain of either) is rejected
+    at ``webUrl``; both before anything is written and again with the rows locked.
     ``run`` is a queued run to carry out (``articles.importing.queue``); its
     counters are saved after every chunk, so its page shows progress.
     """
@@ -479,17 +482,15 @@ class _ChunkImporter:
         """Reject (in ``outcomes``) the files ``only_provider`` may not write; return the rest."""
         provider = self.only_provider
         if self._allowed_domains is None:
-            # The provider's own domain and those merged into it (they import as it).
-            self._allowed_domains = {provider.domain} | set(
-                ProviderAlias.objects.filter(provider=provider).values_list("domain", flat=True)
-            )
+            self._allowed_domains = _domains_of(provider)
         owners = dict(
             Article.objects.filter(
                 web_url__in=[data.web_url for _, _, data in parsed if not data.is_house]
-            ).values_list("web_url", "provider__domain")
+            ).values_list("web_url", "provider_id")
         )
         allowed = []
         for index, source, data in parsed:
+            field = "provider"
             if data.is_house:
                 problem = f"a house file has no provider; this import may only write {provider.domain}'s articles"
             elif data.provider.domain not in self._allowed_domains:
@@ -497,15 +498,18 @@ class _ChunkImporter:
                     f"provider {data.provider.domain!r} is not allowed here; "
                     f"this import may only write {provider.domain}'s articles"
                 )
-            elif data.web_url in owners and owners[data.web_url] != provider.domain:
+            elif problem := _off_domain(data, provider, self._allowed_domains):
+                field = "webUrl"
+            elif data.web_url in owners and owners[data.web_url] != provider.pk:
+                # The owner is not named: the token holder learns nothing about it.
                 problem = (
-                    f"webUrl {data.web_url!r} is an article of another provider "
-                    f"({owners[data.web_url]}); this import may only write {provider.domain}'s articles"
+                    f"webUrl {data.web_url!r} is an article of another provider; "
+                    f"this import may only write {provider.domain}'s articles"
                 )
             else:
                 allowed.append((index, source, data))
                 continue
-            error = ArticleFileError("invalid_value", problem, field="provider", path=source.path)
+            error = ArticleFileError("invalid_value", problem, field=field, path=source.path)
             error.provider_domain = None if data.is_house else data.provider.domain
             outcomes[index] = FileOutcome(source.path, REJECTED, error=error)
         return allowed
@@ -656,13 +660,39 @@ def _write_articles(batch, new_urls, user=None, run_id=None, only_provider=None)
     ] + refused
 
 
+def _domains_of(provider) -> set[str]:
+    """The domains ``provider`` imports as: its own and those merged into it (aliases)."""
+    return {provider.domain} | set(
+        ProviderAlias.objects.filter(provider=provider).values_list("domain", flat=True)
+    )
+
+
+def _off_domain(data, provider, domains) -> str | None:
+    """Why ``data``'s webUrl is not ``provider``'s address, or None if it is.
+
+    It is when its host is one of ``domains`` (``_domains_of``) or a subdomain
+    of one: ``www.alpha.example`` for ``alpha.example``, never ``notalpha.example``.
+    Otherwise a bound token could create an article at another outlet's address
+    and that outlet's own file would later be refused as "another provider's".
+    The message names only the bound provider's domain, not even the webUrl's.
+    """
+    host = url_host(data.web_url)
+    if any(host == domain or host.endswith("." + domain) for domain in domains):
+        return None
+    return (
+        f"webUrl must be at {provider.domain} or a subdomain of it; "
+        f"this token may only write articles at {provider.domain}"
+    )
+
+
 def _refuse_foreign(batch, provider):
     """Split ``batch`` into files ``provider`` may write and rejections for the others.
 
-    The importer checked ownership before writing; this check repeats it with
-    the rows locked, so an article another import created meanwhile is not
-    taken over either.
+    The importer checked the webUrl's host and ownership before writing; this
+    repeats both with the rows locked, so an article another import created
+    meanwhile is not taken over either.
     """
+    domains = _domains_of(provider)
     owners = dict(
         Article.objects.select_for_update()
         .filter(web_url__in=[data.web_url for _, _, data in batch])
@@ -670,17 +700,20 @@ def _refuse_foreign(batch, provider):
     )
     allowed, refused = [], []
     for index, source, data in batch:
-        if data.web_url in owners and owners[data.web_url] != provider.pk:
-            error = ArticleFileError(
-                "invalid_value",
+        field = "provider"
+        if problem := _off_domain(data, provider, domains):
+            field = "webUrl"
+        elif data.web_url in owners and owners[data.web_url] != provider.pk:
+            problem = (
                 f"webUrl {data.web_url!r} is an article of another provider; "
-                f"this import may only write {provider.domain}'s articles",
-                field="provider", path=source.path,
+                f"this import may only write {provider.domain}'s articles"
             )
-            error.provider_domain = data.provider.domain
-            refused.append((index, FileOutcome(source.path, REJECTED, error=error)))
         else:
             allowed.append((index, source, data))
+            continue
+        error = ArticleFileError("invalid_value", problem, field=field, path=source.path)
+        error.provider_domain = data.provider.domain
+        refused.append((index, FileOutcome(source.path, REJECTED, error=error)))
     return allowed, refused
 
 

@@ -561,6 +561,15 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def url_host(url: str) -> str:
+    """The lower-cased host of a URL ``url_problem`` accepts, read by the same pattern.
+
+    One parse for both, so the host checked is the host validated: a userinfo
+    part (``https://a.example@b.example/``) is not mistaken for the host.
+    """
+    return _HTTP_URL.fullmatch(url)["host"].lower()
+
+
 # -- unknown keys -------------------------------------------------------------
 
 

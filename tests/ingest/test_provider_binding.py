@@ -48,19 +48,91 @@ def test_a_file_for_another_provider_is_rejected_and_writes_nothing(client, alph
 
 
 def test_a_bound_token_cannot_take_over_another_providers_article(client, alpha_token):
-    [outcome] = _import(article_text(title="Beta's own", provider=B, webUrl="https://beta.example/3"))
+    # Beta's article at an address on Alpha's domain (an unbound import trusts its files).
+    [outcome] = _import(article_text(title="Beta's own", provider=B, webUrl="https://alpha.example/3"))
     assert outcome.outcome == "created"
 
-    # The file names Alpha, but its webUrl is Beta's article.
     response = post_file(
-        client, alpha_token, article_text(title="Hijacked", provider=A, webUrl="https://beta.example/3")
+        client, alpha_token, article_text(title="Hijacked", provider=A, webUrl="https://alpha.example/3")
     )
 
     entry = response.json()["files"][0]
     assert (entry["outcome"], entry["field"]) == ("rejected", "provider")
     assert "another provider" in entry["message"]
+    # Who owns the article is not told to the token's holder.
+    assert "beta" not in entry["message"].lower()
     article = Article.objects.get()
     assert (article.title, article.provider.domain) == ("Beta's own", "beta.example")
+
+
+@pytest.mark.parametrize("web_url", [
+    "https://beta.example/squat1",
+    "https://notalpha.example/squat2",  # ends with the domain, but is not under it
+    "https://alpha.example.beta.example/squat3",
+    "https://alpha.example@beta.example/squat4",  # "alpha.example" is only the user name
+    "https://localhost/squat5",
+])
+def test_a_bound_token_cannot_create_an_article_at_another_domains_address(client, alpha_token, web_url):
+    response = post_file(client, alpha_token, article_text(provider=A, webUrl=web_url))
+
+    entry = response.json()["files"][0]
+    assert (entry["outcome"], entry["kind"], entry["field"]) == ("rejected", "invalid_value", "webUrl")
+    assert "this token may only write articles at alpha.example" in entry["message"]
+    assert not Article.objects.exists()
+
+
+def test_the_real_owner_can_publish_at_an_address_a_bound_token_tried_to_squat(
+    client, alpha_token, make_token, make_provider
+):
+    beta_token = make_token(name="Beta's CMS", provider=make_provider(name=B["name"], domain=B["domain"]))[1]
+    post_file(client, alpha_token, article_text(title="Squat", provider=A, webUrl="https://beta.example/9"))
+
+    entry = post_file(
+        client, beta_token, article_text(title="Beta's real story", provider=B, webUrl="https://beta.example/9")
+    ).json()["files"][0]
+
+    assert entry["outcome"] == "created"
+    article = Article.objects.get()
+    assert (article.title, article.provider.domain) == ("Beta's real story", "beta.example")
+
+
+def test_squatting_is_refused_alike_whether_or_not_the_other_provider_has_the_article(client, alpha_token):
+    """The answer names no other provider and does not tell whether it has that address."""
+    _import(article_text(title="Beta's own", provider=B, webUrl="https://beta.example/10"))
+
+    taken, free = (
+        post_file(client, alpha_token, article_text(provider=A, webUrl=url)).json()["files"][0]
+        for url in ("https://beta.example/10", "https://beta.example/11")
+    )
+
+    assert taken["field"] == free["field"] == "webUrl"
+    assert taken["message"] == free["message"]
+    assert "beta" not in taken["message"].lower()
+    assert Article.objects.get().title == "Beta's own"
+
+
+@pytest.mark.parametrize("web_url", [
+    "https://www.alpha.example/12",
+    "https://news.eu.alpha.example/12",
+    "http://ALPHA.example:8080/12",
+    "https://old-alpha.example/12",  # a domain merged into Alpha
+    "https://www.old-alpha.example/12",
+])
+def test_a_bound_token_writes_at_its_domains_and_their_subdomains(client, alpha_token, alpha, web_url):
+    ProviderAlias.objects.create(provider=alpha, domain="old-alpha.example")
+
+    entry = post_file(client, alpha_token, article_text(provider=A, webUrl=web_url)).json()["files"][0]
+
+    assert entry["outcome"] == "created"
+    assert Article.objects.get().provider == alpha
+
+
+def test_an_import_without_the_option_still_writes_any_address(alpha):
+    """Only ``only_provider`` checks the webUrl's host: a command import trusts its files."""
+    [outcome] = _import(article_text(provider=A, webUrl="https://beta.example/13"))
+
+    assert outcome.outcome == "created"
+    assert Article.objects.get().provider == alpha
 
 
 def test_a_bound_token_cannot_update_another_providers_article_with_its_file(client, alpha_token):
@@ -113,15 +185,29 @@ def test_the_importer_option_works_without_the_api(alpha):
 
 def test_a_write_rechecks_ownership_with_the_rows_locked(alpha, monkeypatch):
     """An article another import created after the first check is still not taken over."""
+    _skip_the_check_before_the_write(monkeypatch)
+    _import(article_text(title="Beta's", provider=B, webUrl="https://alpha.example/8"))
+
+    [outcome] = _import(article_text(provider=A, webUrl="https://alpha.example/8"), only_provider=alpha)
+
+    assert (outcome.outcome, outcome.error.field) == ("rejected", "provider")
+    assert "beta" not in outcome.error.message.lower()
+    assert Article.objects.get().title == "Beta's"
+
+
+def test_a_write_rechecks_the_webUrl_host_with_the_rows_locked(alpha, monkeypatch):
+    _skip_the_check_before_the_write(monkeypatch)
+
+    [outcome] = _import(article_text(provider=A, webUrl="https://beta.example/14"), only_provider=alpha)
+
+    assert (outcome.outcome, outcome.error.field) == ("rejected", "webUrl")
+    assert not Article.objects.exists()
+
+
+def _skip_the_check_before_the_write(monkeypatch):
     from articles.importing import loader
 
     monkeypatch.setattr(loader._ChunkImporter, "_refuse_other_providers", lambda self, parsed, outcomes: parsed)
-    _import(article_text(title="Beta's", provider=B, webUrl="https://beta.example/8"))
-
-    [outcome] = _import(article_text(provider=A, webUrl="https://beta.example/8"), only_provider=alpha)
-
-    assert (outcome.outcome, outcome.error.field) == ("rejected", "provider")
-    assert Article.objects.get().title == "Beta's"
 
 
 def _import(text, **options):
