@@ -220,6 +220,9 @@ JOB_PRUNE_IMAGES_SECONDS = env.int("JOB_PRUNE_IMAGES_SECONDS", default=24 * 60 *
 JOB_PRUNE_REVISIONS_SECONDS = env.int("JOB_PRUNE_REVISIONS_SECONDS", default=24 * 60 * 60)
 REVISIONS_KEEP = env.int("REVISIONS_KEEP", default=50)
 JOB_SEARCH_INDEX_CHECK_SECONDS = env.int("JOB_SEARCH_INDEX_CHECK_SECONDS", default=60 * 60)
+# Queued imports whose task was cancelled or failed without them (admin Cancel, too many
+# worker deaths) are marked failed and their spool folders deleted, this often.
+JOB_SETTLE_IMPORT_RUNS_SECONDS = env.int("JOB_SETTLE_IMPORT_RUNS_SECONDS", default=60)
 
 # Cache: local memory by default; Redis in production (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
