@@ -329,6 +329,8 @@ IMPORT_SPOOL_DIR = env.path("IMPORT_SPOOL_DIR", default=BASE_DIR / "var" / "impo
 IMPORT_WATCH_DIR = env.str("IMPORT_WATCH_DIR", default="")
 IMPORT_WATCH_SECONDS = env.int("IMPORT_WATCH_SECONDS", default=30)
 IMPORT_WATCH_SETTLE_SECONDS = env.int("IMPORT_WATCH_SETTLE_SECONDS", default=10)
+# A file left in processing/ this long (its worker died mid-import) is put back to be imported again.
+IMPORT_WATCH_STALE_SECONDS = env.float("IMPORT_WATCH_STALE_SECONDS", default=2 * TASKS_WORKER_TIMEOUT_SECONDS)
 # After an import, queue the caching of its articles' pictures (off: the recurring
 # image caching, or manage.py cache_images, catches up).
 IMPORT_CACHE_IMAGES = env.bool("IMPORT_CACHE_IMAGES", default=True)
