@@ -45,6 +45,13 @@ def import_queued_run(run_id, import_options=None):
     return queue.run_queued_import(run_id, import_options)
 
 
+@every(seconds(getattr(settings, "JOB_SETTLE_IMPORT_RUNS_SECONDS", 60)))
+@task()
+def settle_import_runs():
+    """Fail queued imports whose task was cancelled or failed; delete spool folders nobody owns."""
+    return queue.settle_abandoned_runs()
+
+
 @task()
 def cache_article_pictures(article_ids):
     """Cache the pictures of articles an import wrote (queued by the importer)."""

@@ -220,6 +220,9 @@ JOB_PRUNE_IMAGES_SECONDS = env.int("JOB_PRUNE_IMAGES_SECONDS", default=24 * 60 *
 JOB_PRUNE_REVISIONS_SECONDS = env.int("JOB_PRUNE_REVISIONS_SECONDS", default=24 * 60 * 60)
 REVISIONS_KEEP = env.int("REVISIONS_KEEP", default=50)
 JOB_SEARCH_INDEX_CHECK_SECONDS = env.int("JOB_SEARCH_INDEX_CHECK_SECONDS", default=60 * 60)
+# Queued imports whose task was cancelled or failed without them (admin Cancel, too many
+# worker deaths) are marked failed and their spool folders deleted, this often.
+JOB_SETTLE_IMPORT_RUNS_SECONDS = env.int("JOB_SETTLE_IMPORT_RUNS_SECONDS", default=60)
 
 # Cache: local memory by default; Redis in production (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
@@ -326,6 +329,8 @@ IMPORT_SPOOL_DIR = env.path("IMPORT_SPOOL_DIR", default=BASE_DIR / "var" / "impo
 IMPORT_WATCH_DIR = env.str("IMPORT_WATCH_DIR", default="")
 IMPORT_WATCH_SECONDS = env.int("IMPORT_WATCH_SECONDS", default=30)
 IMPORT_WATCH_SETTLE_SECONDS = env.int("IMPORT_WATCH_SETTLE_SECONDS", default=10)
+# A file left in processing/ this long (its worker died mid-import) is put back to be imported again.
+IMPORT_WATCH_STALE_SECONDS = env.float("IMPORT_WATCH_STALE_SECONDS", default=2 * TASKS_WORKER_TIMEOUT_SECONDS)
 # After an import, queue the caching of its articles' pictures (off: the recurring
 # image caching, or manage.py cache_images, catches up).
 IMPORT_CACHE_IMAGES = env.bool("IMPORT_CACHE_IMAGES", default=True)

@@ -8,6 +8,14 @@ when two workers look at once only one of them gets the file. After the import
 the file moves to ``done/`` (every article imported) or ``rejected/`` (some or
 all rejected, or the file unreadable), with ``<name>.report.json`` beside it:
 the same entries as ``import_articles --report``.
+
+If the import itself breaks (any exception), the file still goes to
+``rejected/``, its report naming the error, and its run is marked failed. A
+file left in ``processing/`` by a worker that died is put back in the watched
+folder, and its run failed, once untouched ``IMPORT_WATCH_STALE_SECONDS``
+(the file is touched when claimed and as the import goes; the import is
+idempotent, so importing it again gives what one import would). The run of a
+claimed file is named in a hidden ``processing/.<claimed name>.run`` beside it.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from django.core.files import File
 from ..models import ImportRun
 from . import uploads
 from .loader import ARTICLE_SUFFIXES, Source, import_sources
+from .queue import fail_run
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +76,46 @@ def claim(path: Path) -> Path | None:
         os.rename(path, claimed)
     except FileNotFoundError:
         return None  # another worker was first
+    _touch(claimed)  # its age in processing/ counts from now
     return claimed
+
+
+def return_stale(folder: Path, *, older_than: float, now: float | None = None) -> list[Path]:
+    """Put back in ``folder`` the files of ``processing/`` untouched ``older_than`` seconds.
+
+    Their worker died while importing them: their run is marked failed, and
+    the file is imported again on this look or the next. Returns where they went.
+    """
+    processing = folder / PROCESSING
+    if not processing.is_dir():
+        return []
+    now = time.time() if now is None else now
+    returned = []
+    with os.scandir(processing) as entries:
+        stale = []
+        for entry in entries:
+            try:
+                if (entry.name.startswith(".") or not entry.is_file(follow_symlinks=False)
+                        or now - entry.stat(follow_symlinks=False).st_mtime < older_than):
+                    continue
+            except OSError:
+                continue
+            stale.append(Path(entry.path))
+    for claimed in sorted(stale):
+        name = claimed.name.partition("-")[2] or claimed.name
+        target = _free_name(folder, name)
+        try:
+            os.rename(claimed, target)
+        except FileNotFoundError:
+            continue  # another worker put it back first
+        run_id = _forget_run(claimed)
+        if run_id is not None:
+            run = ImportRun.objects.filter(pk=run_id, state=ImportRun.State.RUNNING).first()
+            if run is not None:
+                fail_run(run, "the worker importing it stopped; the file was put back to be imported again")
+        logger.warning("watched folder: %s was left in processing/ by a worker that stopped; put back", name)
+        returned.append(target)
+    return returned
 
 
 def import_dropped(folder: Path | None = None, *, settle_seconds: float | None = None) -> list[Path]:
@@ -77,30 +125,56 @@ def import_dropped(folder: Path | None = None, *, settle_seconds: float | None =
         return []
     if settle_seconds is None:
         settle_seconds = getattr(settings, "IMPORT_WATCH_SETTLE_SECONDS", 10)
+    return_stale(folder, older_than=getattr(settings, "IMPORT_WATCH_STALE_SECONDS", 120))
     moved = []
     for path in settled(folder, settle_seconds=settle_seconds):
         claimed = claim(path)
         if claimed is not None:
-            moved.append(import_claimed(claimed, folder, name=path.name))
+            final = import_claimed(claimed, folder, name=path.name)
+            if final is not None:
+                moved.append(final)
     return moved
 
 
-def import_claimed(claimed: Path, folder: Path, *, name: str) -> Path:
-    """Import one claimed file, then move it with its report to ``done/`` or ``rejected/``."""
-    entries = []
+def import_claimed(claimed: Path, folder: Path, *, name: str) -> Path | None:
+    """Import one claimed file, then move it with its report to ``done/`` or ``rejected/``.
+
+    Returns where it went; None if it was put back (``return_stale``) meanwhile.
+    """
+    entries, run = [], None
+    touched = [time.monotonic()]
+
+    def on_file(outcome):
+        entries.append(outcome.as_dict())
+        if time.monotonic() - touched[0] >= TOUCH_EVERY:  # still alive: not stale
+            touched[0] = time.monotonic()
+            _touch(claimed)
+
     try:
         sources, total = _sources(claimed, name)
-    except ValidationError as error:
-        entries.append({"path": name, "outcome": "rejected", "kind": error.code, "message": error.messages[0]})
-        ok = False
-    else:
         run = ImportRun.objects.create(source="folder", label=name[:200], total=total)
-        result = import_sources(sources, origin="folder", run=run, on_file=lambda o: entries.append(o.as_dict()))
-        ok = result.ok
+        _run_file(claimed).write_text(str(run.pk), encoding="utf-8")
+        ok = import_sources(sources, origin="folder", run=run, on_file=on_file).ok
+    except Exception as error:  # noqa: BLE001 - any failure: the file is rejected, never stuck
+        ok = False
+        if isinstance(error, ValidationError) and run is None:  # a damaged zip: the upload's error
+            entries.append({"path": name, "outcome": "rejected", "kind": error.code, "message": error.messages[0]})
+        else:
+            logger.exception("watched folder: importing %s failed", name)
+            reason = f"{error.__class__.__name__}: {error}"
+            entries.append({"path": name, "outcome": "rejected", "kind": "import_failed",
+                            "message": f"The import failed: {reason}"})
+            if run is not None:
+                fail_run(run, reason)
+    _forget_run(claimed)
     target = folder / (DONE if ok else REJECTED)
     target.mkdir(exist_ok=True)
     final = _free_name(target, name)
-    os.rename(claimed, final)
+    try:
+        os.rename(claimed, final)
+    except FileNotFoundError:  # put back as stale meanwhile: it will be imported again
+        logger.warning("watched folder: %s was put back before its import ended", name)
+        return None
     report = final.with_name(final.name + ".report.json")
     # The --report format: one JSON object per file, json.dumps escaping control characters.
     report.write_text(
@@ -109,6 +183,32 @@ def import_claimed(claimed: Path, folder: Path, *, name: str) -> Path:
     )
     logger.info("watched folder: %s imported, moved to %s", name, final)
     return final
+
+
+# How often a long import touches its claimed file (well under IMPORT_WATCH_STALE_SECONDS).
+TOUCH_EVERY = 5
+
+
+def _touch(path: Path):
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _run_file(claimed: Path) -> Path:
+    return claimed.with_name(f".{claimed.name}.run")
+
+
+def _forget_run(claimed: Path) -> int | None:
+    """The id of the run importing ``claimed`` (None if none was recorded); forgets it."""
+    marker = _run_file(claimed)
+    try:
+        run_id = int(marker.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        run_id = None
+    marker.unlink(missing_ok=True)
+    return run_id
 
 
 def _sources(path: Path, name: str):

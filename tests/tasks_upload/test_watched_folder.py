@@ -141,3 +141,57 @@ def test_the_recurring_jobs_are_declared_for_the_workers():
     assert JOBS[tasks.announce_articles_gone_live.module_path].interval.total_seconds() == 60
     # The suite's settings watch no folder: then the workers do not look every 30 s.
     assert tasks.import_watched_folder.module_path not in JOBS
+
+
+def test_an_import_that_breaks_rejects_the_file_naming_the_error_and_fails_its_run(folder, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(watch, "import_sources", broken)
+    drop(folder, "doomed.md", article_text())
+
+    tasks.import_watched_folder.call()
+
+    rejected = folder / "rejected" / "doomed.md"
+    assert rejected.exists() and not any((folder / "processing").iterdir())
+    (entry,) = report(rejected)
+    assert (entry["path"], entry["kind"]) == ("doomed.md", "import_failed")
+    assert entry["message"] == "The import failed: RuntimeError: database went away"
+    run = ImportRun.objects.get()
+    assert run.state == "failed" and "RuntimeError: database went away" in run.rejections[-1]["message"]
+
+
+def left_by_a_dead_worker(folder, name, data, *, age):
+    """A file a worker claimed and started importing ``age`` seconds ago, then died."""
+    claimed = watch.claim(drop(folder, name, data))
+    run = ImportRun.objects.create(source="folder", label=name, total=1)
+    watch._run_file(claimed).write_text(str(run.pk))
+    then = time.time() - age
+    os.utime(claimed, (then, then))
+    return claimed, run
+
+
+def test_a_file_left_in_processing_by_a_dead_worker_is_imported_again(folder, settings):
+    settings.IMPORT_WATCH_STALE_SECONDS = 120
+    claimed, dead_run = left_by_a_dead_worker(
+        folder, "orphan.md", article_text(webUrl="https://example.com/w/orphan"), age=121
+    )
+
+    tasks.import_watched_folder.call()
+
+    assert (folder / "done" / "orphan.md").exists()
+    assert not any((folder / "processing").iterdir())
+    assert Article.objects.filter(web_url="https://example.com/w/orphan").count() == 1
+    dead_run.refresh_from_db()
+    assert dead_run.state == "failed" and "worker importing it stopped" in dead_run.rejections[-1]["message"]
+    assert ImportRun.objects.exclude(pk=dead_run.pk).get().state == "done"
+
+
+def test_a_file_a_worker_is_still_importing_is_left_in_processing(folder, settings):
+    settings.IMPORT_WATCH_STALE_SECONDS = 120
+    claimed, run = left_by_a_dead_worker(folder, "busy.md", article_text(), age=60)
+
+    tasks.import_watched_folder.call()
+
+    assert claimed.exists() and not (folder / "done").exists()
+    assert ImportRun.objects.get().state == "running" and not Article.objects.exists()
