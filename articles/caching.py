@@ -25,12 +25,14 @@ sees those. ``?utm_source=`` and other tracking or random parameters would
 otherwise make one entry each, and let anyone fill the cache.
 """
 
+import contextlib
 import contextvars
 import hashlib
 import logging
 import math
 import secrets
 import time
+from dataclasses import dataclass
 from functools import wraps
 from importlib import import_module
 
@@ -51,13 +53,33 @@ from cdn import keys as surrogate_keys
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
-PAGE_KEY_PREFIX = "public:page"
+# The time of the latest content change of any kind: what ``per_version`` parts follow.
+GENERATION_KEY = "public:generation"
+PAGE_KEY_PREFIX = "public:page:v2"
+# + a surrogate key: when a change last touched the pages carrying it,
+CHANGED_PREFIX = "public:changed:"
+# + a surrogate key: when a change last took something off those pages (never served stale).
+WITHDRAWN_PREFIX = "public:withdrawn:"
+# + a page's digest: held by the one request re-rendering a stale page.
+RENDERING_PREFIX = "public:rendering:"
+RENDER_LOCK_SECONDS = 30
 # Headers worth replaying from a cached response (never Set-Cookie).
 _REPLAYED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link", "Surrogate-Key")
 
 
 def _page_seconds():
     return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+def _stale_seconds():
+    return getattr(settings, "PUBLIC_STALE_SECONDS", 10)
+
+
+def _replica_lag():
+    """Seconds a page rendered after a write may still lack it: the replica's lag, if reads go there."""
+    if getattr(settings, "REPLICA_DATABASE", None):
+        return getattr(settings, "REPLICA_LAG_SECONDS", 0)
+    return 0
 
 
 def _versions():
@@ -67,28 +89,58 @@ def _versions():
 
 
 def content_changed(sender, changes, **kwargs):
-    """Listener for ``articles.signals.content_changed``: any change makes every page stale.
+    """Listener for ``articles.signals.content_changed``: the pages showing what changed go stale.
 
-    The signal arrives once a write has committed. Pages are looked up under one
-    site-wide version, so the whole public site is renewed, whatever changed;
-    the CDN (``cdn/``) is the tier that purges only the changed pages.
+    The signal arrives once a write has committed. The surrogate keys of the
+    pages it touched (``cdn.keys.for_changes``, which the CDN purge uses too)
+    are stamped with the time; every other cached page is left alone.
     """
-    invalidate_public_pages()
+    stamp(changes)
 
 
-def uncommitted_change():
-    """Drop the version now, before the commit that will drop it again (``articles.signals.announce``)."""
-    _drop_version()
+def uncommitted_change(changes):
+    """Stamp ``changes`` now, before the commit that stamps them again (``articles.signals.announce``).
+
+    A reader who rebuilt a page in between saw the old rows; the second stamp,
+    later than that page's render, makes it stale.
+    """
+    stamp(changes)
+
+
+def stamp(changes):
+    """Mark the pages ``changes`` touches as changed now; ``everything`` renews the whole site."""
+    try:
+        names = surrogate_keys.for_changes(changes)
+    except Exception:
+        # Not knowing what changed must not leave a page stale: renew them all.
+        logger.exception("Could not work out the pages a change touches")
+        names = [surrogate_keys.SITE]
+    if surrogate_keys.SITE in names:
+        invalidate_public_pages()
+        return
+    now = time.time()
+    stamps = {CHANGED_PREFIX + name: now for name in names}
+    if changes.withdrawn:
+        stamps.update((WITHDRAWN_PREFIX + name, now) for name in names)
+    # A stamp only matters to pages rendered before it, which live no longer than this.
+    lifetime = (_page_seconds() or 300) + _stale_seconds() + _replica_lag() + 5
+    try:
+        versions = _versions()
+        versions.set_many(stamps, lifetime)
+        versions.set(GENERATION_KEY, now, None)
+    except Exception:
+        # A write must not fail because the cache is down; nothing is served
+        # from an unreachable cache, and a restarted one starts empty.
+        logger.exception("Could not invalidate the public page cache")
 
 
 def invalidate_public_pages():
     """Make every cached public page and ETag stale.
 
-    Called by the ``content_changed`` listener above; writers announce their
-    changes (``articles.signals.announce``) rather than call this. Inside a
-    transaction the version is dropped now and again when it commits: a reader
-    who rebuilt a page in between saw the old rows, and its page must not
-    survive the commit.
+    For a change that touches ``everything``, and for bulk writers that skip
+    ``announce``. Inside a transaction the version is dropped now and again when
+    it commits: a reader who rebuilt a page in between saw the old rows, and
+    its page must not survive the commit.
     """
     _drop_version()
     transaction.on_commit(_version_after_commit)
@@ -104,8 +156,8 @@ def _version_after_commit():
     from a replica that has caught up, instead of an old page being kept for
     ``PUBLIC_CACHE_SECONDS``.
     """
-    lag = getattr(settings, "REPLICA_LAG_SECONDS", 0)
-    if not (getattr(settings, "REPLICA_DATABASE", None) and lag):
+    lag = _replica_lag()
+    if not lag:
         _drop_version()
         return
     try:
@@ -118,8 +170,6 @@ def _drop_version():
     try:
         _versions().delete(VERSION_KEY)
     except Exception:
-        # A write must not fail because the cache is down; nothing is served
-        # from an unreachable cache, and a restarted one starts empty.
         logger.exception("Could not invalidate the public page cache")
 
 
@@ -153,43 +203,59 @@ def next_scheduled_change():
     return min(moments) if moments else None
 
 
-# The version a public page is being built under: the page's parts built once per
-# version (``per_version``: banners, pins, menus) use the same one, without reading
-# the shared store again.
+# The version a public page is being built under, and its generation: the page's
+# parts built once per generation (``per_version``: banners, pins, menus) use the
+# same ones, without reading the shared store again.
 _page_version = contextvars.ContextVar("public_page_version", default=None)
+_page_generation = contextvars.ContextVar("public_page_generation", default=None)
 
 
 def content_version():
-    """The current ``(token, minted_at)``, minting a new one when none is cached."""
+    """The current site-wide ``(token, minted_at)``, minting a new one when none is cached.
+
+    It changes when everything may have changed (a change to ``everything``,
+    ``invalidate_public_pages``) and at the next scheduled go-live or expiry.
+    """
     building = _page_version.get()
     if building is not None:
         return building
-    versions = _versions()
-    version = versions.get(VERSION_KEY)
-    if version is not None:
-        return version
+    version = _versions().get(VERSION_KEY)
+    return version if version is not None else _mint_version()
+
+
+def _mint_version():
     lifetime = _page_seconds() or 300
     change = next_scheduled_change()
     if change is not None:
         until_change = (change - timezone.now()).total_seconds()
         lifetime = max(1, min(lifetime, math.ceil(until_change)))
     version = (secrets.token_hex(8), time.time())
+    versions = _versions()
     # add(), not set(): when two requests race, both end up on the winner's token.
     if not versions.add(VERSION_KEY, version, lifetime):
         version = versions.get(VERSION_KEY) or version
     return version
 
 
+def content_generation():
+    """A token that changes with any content change anywhere, and with the site-wide version."""
+    building = _page_generation.get()
+    if building is not None:
+        return building
+    token, _ = content_version()
+    return f"{token}.{_versions().get(GENERATION_KEY)}"
+
+
 def per_version(name, build):
-    """``build()``, computed once per content version: fresh after any change, cheap until then.
+    """``build()``, computed once per content generation: fresh after any change, cheap until then.
 
     For parts of pages that every reader shares and that change only with the
-    content (the search page's filter menus). Kept in this process's cache
-    under the shared version's token, so a change made anywhere renews it.
+    content (the search page's filter menus, pins, banners). Kept in this
+    process's cache under the shared generation, so a change made anywhere
+    renews it.
     """
     try:
-        token, _ = content_version()
-        key = f"public:{name}:{token}"
+        key = f"public:{name}:{content_generation()}"
         value = cache.get(key)
     except Exception:
         logger.exception("Public page cache unavailable")
@@ -264,27 +330,17 @@ def public_page(max_age=0, params=None):
                 return response
 
             try:
-                token, minted_at = content_version()
-            except Exception:
+                response, validators = _answer(view, request, args, kwargs)
+            except _CacheDown:
                 return _served_fresh(view, request, args, kwargs)
-            url = request.build_absolute_uri()
-            digest = hashlib.sha256(f"{token}|{url}".encode()).hexdigest()[:32]
-            etag = f'"{digest}"'
-            last_modified = int(minted_at)
-
-            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            if response is not None:
-                request.page_cache = "not_modified"
-            else:
-                building = _page_version.set((token, minted_at))
-                try:
-                    response = _cached_or_rendered(
-                        f"{PAGE_KEY_PREFIX}:{digest}", view, request, args, kwargs
-                    )
-                except _CacheDown:
-                    return _served_fresh(view, request, args, kwargs)
-                finally:
-                    _page_version.reset(building)
+            if validators is None:
+                # A stale copy, or a page that changed while it rendered: good for
+                # this reader, but nobody may keep it or revalidate against it.
+                response.headers.pop("Surrogate-Key", None)
+                patch_cache_control(response, public=True, no_cache=True, max_age=0, must_revalidate=True)
+                patch_vary_headers(response, ["Cookie"])
+                return response
+            etag, last_modified = validators
             if response.status_code in (200, 304):
                 # Ours replace the views' own (a feed's newest item date would go
                 # backwards when that item is withdrawn).
@@ -309,6 +365,172 @@ def public_page(max_age=0, params=None):
     return decorator
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A cached page: what it answered, and what it was rendered under."""
+
+    token: str  # the site-wide version's
+    started: float  # when its render started: a change committed after this may be missing
+    keys: tuple  # the surrogate keys it carries (what the page cache checks; not only the header's)
+    status: int
+    content: bytes
+    headers: list
+
+
+@dataclass
+class _State:
+    """The shared store's word on some pages' keys: read in one round trip per request."""
+
+    token: str
+    minted_at: float
+    generation: str
+    changed: dict  # surrogate key -> time of the latest change to it
+    withdrawn: dict  # surrogate key -> time of the latest change that took something off it
+
+    @classmethod
+    def read(cls, keys):
+        names = [VERSION_KEY, GENERATION_KEY]
+        names += [CHANGED_PREFIX + key for key in keys] + [WITHDRAWN_PREFIX + key for key in keys]
+        found = _versions().get_many(names)
+        version = found.get(VERSION_KEY) or _mint_version()
+        return cls(
+            token=version[0], minted_at=version[1], generation=f"{version[0]}.{found.get(GENERATION_KEY)}",
+            changed={key: found[CHANGED_PREFIX + key] for key in keys if CHANGED_PREFIX + key in found},
+            withdrawn={key: found[WITHDRAWN_PREFIX + key] for key in keys if WITHDRAWN_PREFIX + key in found},
+        )
+
+    def changed_since(self, keys, started):
+        """The keys changed at or after ``started`` (plus the replica's lag: it may not have had them)."""
+        lag = _replica_lag()
+        return [key for key in keys if self.changed.get(key, 0) + lag >= started]
+
+    def validators(self, url, keys):
+        """ETag and Last-Modified, the same in every process: the URL, the version, the keys' stamps."""
+        stamps = "|".join(f"{key}={self.changed.get(key, 0)!r}" for key in sorted(keys))
+        digest = hashlib.sha256(f"{self.token}|{url}|{stamps}".encode()).hexdigest()[:32]
+        return f'"{digest}"', int(max([self.minted_at, *(self.changed.get(key, 0) for key in keys)]))
+
+
+def _may_serve_stale(entry, state, now):
+    """Whether a stale ``entry`` may still be served while one request re-renders it.
+
+    Only if what changed since its render was ordinary updates, the latest less
+    than ``PUBLIC_STALE_SECONDS`` ago, under the same site-wide version: never
+    after a kill, an unpublish, a delete or an expiry (``withdrawn``), nor after
+    a change to everything or a scheduled go-live or expiry (a new version).
+    """
+    stale_seconds = _stale_seconds()
+    if not stale_seconds or entry.token != state.token:
+        return False
+    lag = _replica_lag()
+    if any(state.withdrawn.get(key, 0) + lag >= entry.started for key in entry.keys):
+        return False
+    changed = state.changed_since(entry.keys, entry.started)
+    return bool(changed) and now - max(state.changed[key] for key in changed) < stale_seconds
+
+
+def _answer(view, request, args, kwargs):
+    """The response for an anonymous GET, and its ``(etag, last_modified)`` (None: not to be kept).
+
+    One read of the page, one ``get_many`` of the shared store for its keys'
+    stamps: a page is fresh if it was rendered under the current site-wide
+    version and after every change to its keys. A stale page whose changes
+    were ordinary updates is served as it is to everyone but the one request
+    that re-renders it (no stampede when a busy page changes).
+    """
+    seconds = _page_seconds()
+    url = request.build_absolute_uri()
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    page_key = f"{PAGE_KEY_PREFIX}:{digest}"
+    started = time.time()
+    try:
+        entry = cache.get(page_key) if seconds else None
+        if not isinstance(entry, _Entry):
+            entry = None
+        state = _State.read(entry.keys if entry else ())
+    except Exception as error:
+        raise _CacheDown from error
+
+    rendering = None
+    if entry is not None and entry.token == state.token and not state.changed_since(entry.keys, entry.started):
+        validators = state.validators(url, entry.keys)
+        response = get_conditional_response(request, *validators)
+        request.page_cache = "hit" if response is None else "not_modified"
+        return response or _replayed(entry), validators
+    if entry is not None and _may_serve_stale(entry, state, started):
+        rendering = RENDERING_PREFIX + digest
+        try:
+            if not _versions().add(rendering, 1, RENDER_LOCK_SECONDS):
+                request.page_cache = "stale"
+                return _replayed(entry), None
+        except Exception as error:
+            raise _CacheDown from error
+    try:
+        return _rendered(view, request, args, kwargs, url, page_key, state, started)
+    finally:
+        if rendering is not None:
+            with contextlib.suppress(Exception):
+                _versions().delete(rendering)
+
+
+def _replayed(entry):
+    response = HttpResponse(entry.content, status=entry.status)
+    for name, value in entry.headers:
+        response.headers[name] = value
+    return response
+
+
+def _rendered(view, request, args, kwargs, url, page_key, state, started):
+    """Render the page, keep it if nothing it shows changed meanwhile; with its validators."""
+    seconds = _page_seconds()
+    request.page_cache = "miss" if seconds else "uncached"
+    building = _page_version.set((state.token, state.minted_at)), _page_generation.set(state.generation)
+    try:
+        with surrogate_keys.collecting() as shown:
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404 as error:
+                if not shown:
+                    raise
+                # A list with nothing live yet (a topic before its first article): its 404 is
+                # kept like a page, under the key that article's publish purges.
+                response = _not_found(request, error)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+    finally:
+        _page_version.reset(building[0])
+        _page_generation.reset(building[1])
+    if response.status_code != 404 or shown:
+        keys = surrogate_keys.for_page(request, shown)
+        response["Surrogate-Key"] = " ".join(keys)
+    else:
+        # Any 404 (an article not yet imported) goes with the next publish, though
+        # no shared cache may keep it.
+        keys = [surrogate_keys.LISTS, surrogate_keys.SITE]
+    try:
+        after = _State.read(keys)
+    except Exception:
+        logger.exception("Public page cache unavailable")
+        return response, None
+    if after.token != state.token or after.changed_since(keys, started):
+        return response, None  # it may show rows from before a change: not kept
+    # Only answers that stay true until the next content change are kept.
+    if seconds and response.status_code in (200, 404, 410) and not response.streaming:
+        if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):
+            headers = [(name, response[name]) for name in _REPLAYED_HEADERS if name in response]
+            entry = _Entry(state.token, started, tuple(keys), response.status_code, response.content, headers)
+            try:
+                cache.set(page_key, entry, seconds)
+            except Exception:
+                logger.exception("Could not store a public page in the cache")
+    validators = after.validators(url, keys)
+    if response.status_code == 200:
+        response = get_conditional_response(request, *validators, response=response)
+        if response.status_code == 304:
+            request.page_cache = "not_modified"
+    return response, validators
+
+
 def _not_found(request, exception):
     """The site's own 404 page (the root URLconf's ``handler404``), as Django would answer."""
     urlconf = import_module(settings.ROOT_URLCONF)
@@ -329,45 +551,4 @@ def _served_fresh(view, request, args, kwargs):
     request.page_cache = "down"
     response = view(request, *args, **kwargs)
     patch_cache_control(response, no_cache=True)
-    return response
-
-
-def _cached_or_rendered(key, view, request, args, kwargs):
-    seconds = _page_seconds()
-    if seconds:
-        # The version and the pages may live in different caches (shared and
-        # per process), so either may be the one that is down.
-        try:
-            stored = cache.get(key)
-        except Exception as error:
-            raise _CacheDown from error
-        if stored is not None:
-            request.page_cache = "hit"
-            status, content, headers = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response.headers[name] = value
-            return response
-    request.page_cache = "miss" if seconds else "uncached"
-    with surrogate_keys.collecting() as shown:
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404 as error:
-            if not shown:
-                raise
-            # A list with nothing live yet (a topic before its first article): its 404 is
-            # kept like a page, under the key that article's publish purges.
-            response = _not_found(request, error)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-    if response.status_code != 404 or shown:
-        response["Surrogate-Key"] = " ".join(surrogate_keys.for_page(request, shown))
-    # Only answers that stay true until the next content change are kept.
-    if seconds and response.status_code in (200, 404, 410) and not response.streaming:
-        if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):
-            headers = [(name, response[name]) for name in _REPLAYED_HEADERS if name in response]
-            try:
-                cache.set(key, (response.status_code, response.content, headers), seconds)
-            except Exception:
-                logger.exception("Could not store a public page in the cache")
     return response

@@ -60,8 +60,11 @@ def announce(now=None):
     since = _marks().get(LAST_LOOK_KEY) or now - FIRST_LOOK
     ids = list(gone_live(since, now).order_by("pk").values_list("pk", flat=True))
     gone = list(expired(since, now).order_by("pk").values_list("pk", flat=True))
-    if ids or gone:
-        announce_change(Article, articles=ids + gone, lists=True)
+    if ids:
+        announce_change(Article, articles=ids, lists=True)
+    if gone:
+        # Off the site: no reader may be shown a copy from before the expiry.
+        announce_change(Article, articles=gone, lists=True, withdrawn=True)
     if ids:
         went_live.send(sender=Article, article_ids=ids)
     _marks().set(LAST_LOOK_KEY, now, None)

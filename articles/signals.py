@@ -38,8 +38,13 @@ class Changes:
     ``articles``: articles whose own page changed (their lists are implied).
     ``topics``, ``providers``, ``stories``, ``authors``: things whose own name or
     page changed (a rename shows on every page that names them).
+    ``created``: of ``articles``, those that did not exist before: no page of
+    their own could be cached yet, so only their lists change.
     ``lists``: the site-wide lists (front page, feeds, sitemaps, archive, indexes).
     ``everything``: anything else, or not known: every public page.
+    ``withdrawn``: the change takes something off the site (a kill, an
+    unpublish, an embargo, an expiry, a delete): the page cache must never
+    serve a copy from before it, not even for the second a re-render takes.
     """
 
     articles: set = field(default_factory=set)
@@ -47,27 +52,32 @@ class Changes:
     providers: set = field(default_factory=set)
     stories: set = field(default_factory=set)
     authors: set = field(default_factory=set)
+    created: set = field(default_factory=set)
     lists: bool = False
     everything: bool = False
+    withdrawn: bool = False
 
-    KINDS = ("articles", "topics", "providers", "stories", "authors")
+    KINDS = ("articles", "topics", "providers", "stories", "authors", "created")
+    FLAGS = ("lists", "everything", "withdrawn")
 
     @classmethod
     def of(cls, **changes):
         """Build from keyword arguments: iterables of ids (``None`` entries dropped) and flags."""
-        unknown = set(changes) - {*cls.KINDS, "lists", "everything"}
+        unknown = set(changes) - {*cls.KINDS, *cls.FLAGS}
         if unknown:
             raise TypeError(f"content_changed has no {', '.join(sorted(unknown))}")
-        made = cls(lists=bool(changes.get("lists")), everything=bool(changes.get("everything")))
+        made = cls(**{flag: bool(changes.get(flag)) for flag in cls.FLAGS})
         for kind in cls.KINDS:
             getattr(made, kind).update(i for i in changes.get(kind) or () if i is not None)
         return made
 
     def merge(self, other):
+        # An article created earlier in the same transaction is still new to readers.
         for kind in self.KINDS:
             getattr(self, kind).update(getattr(other, kind))
         self.lists |= other.lists
         self.everything |= other.everything
+        self.withdrawn |= other.withdrawn
 
     def __bool__(self):
         return self.lists or self.everything or any(getattr(self, kind) for kind in self.KINDS)
@@ -106,7 +116,7 @@ def announce(sender, **changes):
     signal per transaction. A batch left over from a transaction that rolled
     back only adds its (harmless) extra invalidation to the next one.
 
-    The one thing done at once is ``caching.uncommitted_change()``: the writer's
+    The one thing done at once is ``caching.uncommitted_change(changes)``: the writer's
     own connection already reads its uncommitted rows (a shell, a command that
     renders, a test), and must not be served a page from before them.
     """
@@ -118,7 +128,7 @@ def announce(sender, **changes):
         return
     from .caching import uncommitted_change
 
-    uncommitted_change()
+    uncommitted_change(made)
     batch = getattr(_local, "batch", None)
     if batch is None:
         batch = _local.batch = _Batch()
@@ -129,30 +139,37 @@ def announce(sender, **changes):
 # --- model saves and deletes ---------------------------------------------------------
 
 
-def _changes_for(instance, deleted=False):
-    """What saving or deleting ``instance`` changes, for each model a public page shows."""
+def _changes_for(instance, deleted=False, created=False):
+    """What saving or deleting ``instance`` changes, for each model a public page shows.
+
+    A delete, and saving an article that is not live (killed, unpublished,
+    embargoed, expired, a draft), may take something off the site: those are
+    ``withdrawn``, never served stale.
+    """
     kind = type(instance)
     if kind is models.Article:
         # Listeners look up a saved article's topics, provider and story. A deleted
         # one is gone by then: its topics come with its TaggedArticle rows' deletes,
         # and its provider is named here (which refreshes that provider's pages).
         return {"articles": [instance.pk], "providers": [instance.provider_id] if deleted else [],
-                "lists": True}
+                "created": [instance.pk] if created else [], "lists": True,
+                "withdrawn": deleted or not instance.is_live()}
     if kind is models.TaggedArticle:
-        return {"articles": [instance.content_object_id], "topics": [instance.tag_id], "lists": True}
+        return {"articles": [instance.content_object_id], "topics": [instance.tag_id], "lists": True,
+                "withdrawn": deleted}
     if kind is models.Topic:
-        return {"topics": [instance.pk], "lists": True}
+        return {"topics": [instance.pk], "lists": True, "withdrawn": deleted}
     if kind is Provider:
-        return {"providers": [instance.pk], "lists": True}
+        return {"providers": [instance.pk], "lists": True, "withdrawn": deleted}
     article_id = getattr(instance, "article_id", None)
     if article_id is not None:  # images, related items, corrections
-        return {"articles": [article_id]}
+        return {"articles": [article_id], "withdrawn": deleted}
     return {"everything": True}
 
 
-def model_changed(sender, instance, signal=None, **kwargs):
+def model_changed(sender, instance, signal=None, created=False, **kwargs):
     """Receiver for saves and deletes of anything a public page shows."""
-    announce(sender, **_changes_for(instance, deleted=signal is post_delete))
+    announce(sender, **_changes_for(instance, deleted=signal is post_delete, created=created))
 
 
 # Correction arrives with the editorial workflow; include it once it exists.

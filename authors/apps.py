@@ -14,10 +14,11 @@ class AuthorsConfig(AppConfig):
 
         def changed(sender, instance, signal=None, **kwargs):
             # Bylines and author pages are public: announce what a change shows on.
+            deleted = signal is post_delete
             if isinstance(instance, Author):
-                announce(sender, authors=[instance.pk], lists=True)
+                announce(sender, authors=[instance.pk], lists=True, withdrawn=deleted)
             else:
                 announce(sender, articles=[instance.article_id], authors=[instance.author_id],
-                         lists=signal is post_delete)
+                         lists=deleted, withdrawn=deleted)
 
         connect_models(changed, (Author, Byline), "public-pages")

@@ -134,3 +134,45 @@ def for_page(request, collected):
         names.update(_NAMED.get(match.view_name if match else "", ()))
     names.add(SITE)
     return sorted(names)
+
+
+# --- which pages a change touches ---------------------------------------------------
+
+
+def for_changes(changes):
+    """The surrogate keys of every page that shows something in ``changes`` (a ``Changes``).
+
+    An article's own page, and the lists it is on: its topics', provider's and
+    authors' lists, its story, and the site-wide lists. Looked up now, after
+    the commit, so they are the article's topics and story as they stand.
+    Both tiers ask this one function: the CDN purge (``cdn.purging``) and the
+    page cache (``articles.caching``). An article that did not exist before
+    (``changes.created``) had no page anyone could keep, so only its lists are
+    named: an import of 10,000 new files names a few hundred keys, not 10,000.
+    """
+    from articles.models import Article, TaggedArticle
+    from authors.models import Byline
+    from stories.models import Membership
+
+    if changes.everything:
+        return [SITE]
+    found = set()
+    if changes.lists:
+        found.add(LISTS)
+    ids = sorted(changes.articles)
+    if ids:
+        found.add(LISTS)
+        found.update(article(pk) for pk in ids if pk not in changes.created)
+        tagged = TaggedArticle.objects.filter(content_object_id__in=ids).values_list("tag__slug", flat=True)
+        found.update(topic_list(slug) for slug in set(tagged))
+        providers = Article.objects.filter(pk__in=ids, provider__isnull=False).values_list("provider__slug", flat=True)
+        found.update(provider_list(slug) for slug in set(providers))
+        stories = Membership.objects.filter(article_id__in=ids, story__isnull=False).values_list("story_id", flat=True)
+        found.update(story(pk) for pk in set(stories))
+        authors = Byline.objects.filter(article_id__in=ids).values_list("author__slug", flat=True)
+        found.update(author_list(slug) for slug in set(authors))
+    found.update(topic(pk) for pk in changes.topics)
+    found.update(provider(pk) for pk in changes.providers)
+    found.update(story(pk) for pk in changes.stories)
+    found.update(author(pk) for pk in changes.authors)
+    return sorted(found)

@@ -35,39 +35,8 @@ def content_changed(sender, changes, **kwargs):
         logger.exception("Could not queue a CDN purge for %s", payload)
 
 
-def keys_for(changes):
-    """The surrogate keys of every page that shows something in ``changes`` (a :class:`Changes`).
-
-    An article's own page, and the lists it is on: its topics', provider's and
-    authors' lists, its story, and the site-wide lists. Looked up now, after
-    the commit, so they are the article's topics and story as they stand.
-    """
-    from articles.models import Article, TaggedArticle
-    from authors.models import Byline
-    from stories.models import Membership
-
-    if changes.everything:
-        return [keys.SITE]
-    found = set()
-    if changes.lists:
-        found.add(keys.LISTS)
-    ids = sorted(changes.articles)
-    if ids:
-        found.add(keys.LISTS)
-        found.update(keys.article(pk) for pk in ids)
-        tagged = TaggedArticle.objects.filter(content_object_id__in=ids).values_list("tag__slug", flat=True)
-        found.update(keys.topic_list(slug) for slug in set(tagged))
-        providers = Article.objects.filter(pk__in=ids, provider__isnull=False).values_list("provider__slug", flat=True)
-        found.update(keys.provider_list(slug) for slug in set(providers))
-        stories = Membership.objects.filter(article_id__in=ids, story__isnull=False).values_list("story_id", flat=True)
-        found.update(keys.story(pk) for pk in set(stories))
-        authors = Byline.objects.filter(article_id__in=ids).values_list("author__slug", flat=True)
-        found.update(keys.author_list(slug) for slug in set(authors))
-    found.update(keys.topic(pk) for pk in changes.topics)
-    found.update(keys.provider(pk) for pk in changes.providers)
-    found.update(keys.story(pk) for pk in changes.stories)
-    found.update(keys.author(pk) for pk in changes.authors)
-    return sorted(found)
+# One place decides which pages a change touches (the page cache asks it too).
+keys_for = keys.for_changes
 
 
 def purge_with_retries(backend, names):

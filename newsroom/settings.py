@@ -242,6 +242,11 @@ if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
     CACHES["shared"] = env.cache_url(
         "SHARED_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"
     )
+    if CACHES["shared"]["BACKEND"].endswith("FileBasedCache"):
+        # One file per changed page key (articles/caching.py): room for them, and a cull that
+        # drops expired files first (a lost stamp would revive a page from before a kill).
+        CACHES["shared"]["BACKEND"] = "newsroom.filecache.SharedFileCache"
+        CACHES["shared"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20000)
     _database = DATABASES["default"]
     CACHES["shared"].setdefault(
         "KEY_PREFIX",
@@ -343,6 +348,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # Public pages are cached for this long at most (0: never); any content change
 # or scheduled go-live/expiry makes them stale sooner (articles/caching.py).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# A cached page whose content was updated (not withdrawn) less than this many seconds
+# ago is still served to other readers while one request renders it again (0: never).
+PUBLIC_STALE_SECONDS = env.int("PUBLIC_STALE_SECONDS", default=10)
 
 # A CDN or caching proxy in front (cdn/, docs/scaling.md "A CDN in front"). Off by default:
 # with no purge backend nothing would tell a shared cache of a kill, so s-maxage is 0.

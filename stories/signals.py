@@ -5,7 +5,7 @@ publish, an unpublish, a kill, a new schedule or an edited headline may change
 which live article is a story's earliest, and so the story's name.
 """
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from articles.models import Article
 from articles.signals import announce, connect_models
@@ -31,9 +31,9 @@ def article_saved(sender, instance, created, update_fields=None, **kwargs):
         name_stories(story_ids)
 
 
-def story_changed(sender, instance, **kwargs):
+def story_changed(sender, instance, signal=None, **kwargs):
     """A story saved or deleted (an editor's rename, or a delete in the admin) changes its pages."""
-    announce(sender, stories=[instance.pk], lists=True)
+    announce(sender, stories=[instance.pk], lists=True, withdrawn=signal is post_delete)
 
 
 def connect():

@@ -634,8 +634,16 @@ def announce_lists():
 
 
 def _announced(results):
-    """Announce the articles a bulk write created or updated (on commit); return ``results``."""
-    announce(Article, articles=[o.article_id for _, o in results if o.outcome != UNCHANGED], lists=True)
+    """Announce the articles a bulk write created or updated (on commit); return ``results``.
+
+    New articles had no page of their own to refresh (``created``); an update
+    that left an article off the site (its file now says so) is ``withdrawn``,
+    as the workflow's steps are, so no reader is served a copy from before it.
+    """
+    created = [o.article_id for _, o in results if o.outcome == CREATED]
+    updated = [o.article_id for _, o in results if o.outcome == UPDATED]
+    withdrawn = bool(updated) and Article.objects.filter(pk__in=updated).live().count() != len(set(updated))
+    announce(Article, articles=created + updated, created=created, lists=True, withdrawn=withdrawn)
     return results
 
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..caching import content_version
+from ..caching import content_generation
 from ..models import Article, ImportRun
 
 register = template.Library()
@@ -39,15 +39,15 @@ def editorial_dashboard(context):
 def _cached_dashboard_data():
     """``dashboard_data()``, reused only while the content it counts is unchanged.
 
-    Keyed on the site's content version: a publish, a submit or an import made
+    Keyed on the site's content generation: a publish, a submit or an import made
     by any process renews it, so the desk never sees the count from before its
     own change. Without a reachable cache the figures are simply computed.
     """
     try:
-        token, _ = content_version()
+        generation = content_generation()
     except Exception:
         return dashboard_data()
-    key = f"{CACHE_KEY}:{token}"
+    key = f"{CACHE_KEY}:{generation}"
     data = cache.get(key)
     if data is None:
         data = dashboard_data()

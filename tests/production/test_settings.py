@@ -134,7 +134,7 @@ def test_sessions_are_shared_between_app_servers(cache_url, engine):
     ("cache_url", "backend"),
     [
         ("redis://127.0.0.1:6379/0", "django.core.cache.backends.redis.RedisCache"),
-        ("locmemcache://x", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("locmemcache://x", "newsroom.filecache.SharedFileCache"),
     ],
 )
 def test_the_content_version_is_shared_by_every_process(cache_url, backend):
@@ -144,7 +144,7 @@ def test_the_content_version_is_shared_by_every_process(cache_url, backend):
         "settings.CACHES['shared']['BACKEND'], settings.CACHES['shared'].get('LOCATION')",
     ).split()
     assert shared[0] == backend
-    if backend.endswith("FileBasedCache"):
+    if backend.endswith("SharedFileCache"):
         assert shared[1] == str(ROOT / "var" / "cache")
 
 
