@@ -340,6 +340,11 @@ IMPORT_WATCH_STALE_SECONDS = env.float("IMPORT_WATCH_STALE_SECONDS", default=2 *
 # image caching, or manage.py cache_images, catches up).
 IMPORT_CACHE_IMAGES = env.bool("IMPORT_CACHE_IMAGES", default=True)
 
+# How much `import_articles` and `run_worker` lower their own CPU priority (os.nice, inherited
+# by their parser processes), so readers keep the cores during an import; 0: unchanged.
+IMPORT_NICE = env.int("IMPORT_NICE", default=10)
+WORKER_NICE = env.int("WORKER_NICE", default=10)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Topics are matched case-insensitively (the format says "AI" and "ai" are one topic).

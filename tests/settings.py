@@ -29,3 +29,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # An import queues the caching of its pictures; in tests that would fetch example.com.
 # Tests of that follow-up turn it on with a fake fetch (tests/tasks_upload/).
 IMPORT_CACHE_IMAGES = False
+
+# The suite calls import_articles in its own process: it must not lower the test run's
+# priority (tests/newsroom/test_priority.py turns it on where it tests it).
+IMPORT_NICE = 0
+WORKER_NICE = 0

@@ -16,6 +16,7 @@ from articles.importing.loader import (
     import_sources,
     read_sources,
 )
+from newsroom.priority import lower_cpu_priority
 from newsroom.terminal import Progress, printable
 
 
@@ -46,6 +47,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, paths, dry_run, report, no_progress, verbosity, **options):
+        # Before any work, so the parser processes inherit it: readers come first.
+        lower_cpu_priority("IMPORT_NICE")
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
             # Exit status 2, as for other usage errors; 1 means "files rejected".

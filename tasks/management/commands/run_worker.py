@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from newsroom.priority import lower_cpu_priority
 from tasks.worker import newsroom_worker_class
 
 
@@ -29,6 +30,8 @@ class Command(DatabaseWorkerCommand):
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload,
                max_tasks, worker_id, exclude_queues, recurring=True, **options):
         self.configure_logging(verbosity)
+        # Imports and image caching run here: the web workers' readers come first.
+        lower_cpu_priority("WORKER_NICE")
         worker_class = newsroom_worker_class()  # fails loudly if django-tasks-db changed
         queue_names = queue_name.split(",")
         excluded_queue_names = exclude_queues.split(",") if exclude_queues else []
