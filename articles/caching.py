@@ -1,20 +1,35 @@
-"""Caching and conditional GET for the public site.
+"""Caching and conditional GET for the public site: only what a change touched goes stale.
 
-One site-wide *content version* lives in the cache every process shares
-(``CACHES["shared"]``: Redis in production, small files on one machine): a
-random token plus the time it was minted. Pages themselves may sit in a
-per-process cache, because they are looked up under the token: a kill made by
-the importer, the shell or another worker changes the token for all of them. Every cached page key and every ETag includes the token,
-so invalidating the whole public site is one ``cache.delete``; stale pages are
-simply never looked up again and age out.
+Every cached page records the surrogate keys it carries (``cdn.keys``: the
+article, its topics, provider and story; a list, its own key) and when its render
+started. A content change stamps each key it touches with the time, in the
+cache every process shares (``CACHES["shared"]``: Redis in production, small
+files on one machine); which keys a change touches is decided in one place,
+``cdn.keys.for_changes``, which the CDN purge uses too. A page is fresh when
+it was rendered under the current site-wide version and after every stamp of
+its keys: a write committed while it rendered makes it stale. So an import
+batch renews its articles' lists, the front page and the feeds, and every
+other page stays cached. Pages themselves may sit in a per-process cache; the
+stamps are what every process agrees on. Checking them is one ``get_many``.
 
-Scheduled go-live, embargo and expiry happen with no write at all, so the
-version is given a lifetime that ends at the next scheduled change among
-published articles, or among what other apps register (curation's pins and
-banners: ``register_next_change``), and at most ``PUBLIC_CACHE_SECONDS``. When it lapses the
-next request mints a new token: a scheduled article appears, and an expiring
-one disappears, on the second, without shortening every page's life to cope
-with a rare event. Finding that next change costs one query per new token.
+A page whose keys were updated less than ``PUBLIC_STALE_SECONDS`` ago is
+re-rendered by the one request that takes a short lock (``add``); the others
+get the previous copy meanwhile (no stampede on the front page when every
+batch changes it). A change that takes something off the site (``withdrawn``:
+a kill, an unpublish, an embargo, an expiry, a delete) is never served stale.
+
+ETag and Last-Modified come from the URL, the site-wide version and the
+page's keys' stamps: the same in every worker, and different as soon as
+anything the page shows changed.
+
+The site-wide version (a random token and the time it was minted) remains for
+what has no key: scheduled go-live, embargo and expiry happen with no write
+at all, so the version is given a lifetime that ends at the next scheduled
+change among published articles, or among what other apps register
+(curation's pins and banners: ``register_next_change``), and at most
+``PUBLIC_CACHE_SECONDS``. When it lapses, or a change touches ``everything``,
+the next request mints a new one and every page is rendered again. Finding
+that next change costs one query per new token.
 
 Only anonymous GET/HEAD requests are served from or stored in the cache:
 staff see previews and banners that must never reach a reader.
