@@ -114,22 +114,23 @@ def content_changed(sender, changes, **kwargs):
 
 
 def uncommitted_change(changes):
-    """Stamp ``changes`` now, before the commit that stamps them again (``articles.signals.announce``).
+    """Stamp ``changes`` now, for this process only (``articles.signals.announce``).
 
-    A reader who rebuilt a page in between saw the old rows; the second stamp,
-    later than that page's render, makes it stale.
+    Inside a transaction only the writer's own connection reads the new rows (a
+    shell, a command that renders, a test), so only its own page lookups must
+    heed them; everyone else is told at the commit, whose stamp is also later
+    than any page rebuilt from the old rows in between.
     """
-    stamp(changes)
+    names = _touched(changes)
+    if surrogate_keys.SITE in names:
+        _drop_version()
+        return
+    _own_changes.record(names, changes.withdrawn, time.time())
 
 
 def stamp(changes):
-    """Mark the pages ``changes`` touches as changed now; ``everything`` renews the whole site."""
-    try:
-        names = surrogate_keys.for_changes(changes)
-    except Exception:
-        # Not knowing what changed must not leave a page stale: renew them all.
-        logger.exception("Could not work out the pages a change touches")
-        names = [surrogate_keys.SITE]
+    """Mark the pages ``changes`` touches as changed now, for every process; ``everything`` renews them all."""
+    names = _touched(changes)
     if surrogate_keys.SITE in names:
         invalidate_public_pages()
         return
@@ -137,16 +138,48 @@ def stamp(changes):
     stamps = {CHANGED_PREFIX + name: now for name in names}
     if changes.withdrawn:
         stamps.update((WITHDRAWN_PREFIX + name, now) for name in names)
-    # A stamp only matters to pages rendered before it, which live no longer than this.
-    lifetime = (_page_seconds() or 300) + _stale_seconds() + _replica_lag() + 5
     try:
         versions = _versions()
-        versions.set_many(stamps, lifetime)
+        versions.set_many(stamps, _stamp_seconds())
         versions.set(GENERATION_KEY, now, None)
     except Exception:
         # A write must not fail because the cache is down; nothing is served
         # from an unreachable cache, and a restarted one starts empty.
         logger.exception("Could not invalidate the public page cache")
+
+
+def _touched(changes):
+    try:
+        return surrogate_keys.for_changes(changes)
+    except Exception:
+        # Not knowing what changed must not leave a page stale: renew them all.
+        logger.exception("Could not work out the pages a change touches")
+        return [surrogate_keys.SITE]
+
+
+def _stamp_seconds():
+    """How long a stamp matters: to pages rendered before it, which live no longer than this."""
+    return (_page_seconds() or 300) + _stale_seconds() + _replica_lag() + 5
+
+
+class _OwnChanges:
+    """Stamps of this process's changes not yet committed, heeded only by its own lookups."""
+
+    def __init__(self):
+        self.changed, self.withdrawn, self.generation = {}, {}, None
+
+    def record(self, names, withdrawn, now):
+        oldest = now - _stamp_seconds()
+        for stamps in (self.changed, self.withdrawn):
+            for name in [name for name, when in stamps.items() if when < oldest]:
+                stamps.pop(name, None)
+        self.changed.update(dict.fromkeys(names, now))
+        if withdrawn:
+            self.withdrawn.update(dict.fromkeys(names, now))
+        self.generation = now
+
+
+_own_changes = _OwnChanges()
 
 
 def invalidate_public_pages():
@@ -258,7 +291,7 @@ def content_generation():
     if building is not None:
         return building
     token, _ = content_version()
-    return f"{token}.{_versions().get(GENERATION_KEY)}"
+    return f"{token}.{_versions().get(GENERATION_KEY)}.{_own_changes.generation}"
 
 
 def per_version(name, build):
@@ -404,14 +437,22 @@ class _State:
 
     @classmethod
     def read(cls, keys):
+        # ``site`` is never stamped: a change to everything renews the version instead.
+        keys = [key for key in keys if key != surrogate_keys.SITE]
         names = [VERSION_KEY, GENERATION_KEY]
         names += [CHANGED_PREFIX + key for key in keys] + [WITHDRAWN_PREFIX + key for key in keys]
         found = _versions().get_many(names)
         version = found.get(VERSION_KEY) or _mint_version()
+        own = _own_changes
+
+        def latest(prefix, mine):
+            stamps = {key: max(found.get(prefix + key, 0), mine.get(key, 0)) for key in keys}
+            return {key: when for key, when in stamps.items() if when}
+
         return cls(
-            token=version[0], minted_at=version[1], generation=f"{version[0]}.{found.get(GENERATION_KEY)}",
-            changed={key: found[CHANGED_PREFIX + key] for key in keys if CHANGED_PREFIX + key in found},
-            withdrawn={key: found[WITHDRAWN_PREFIX + key] for key in keys if WITHDRAWN_PREFIX + key in found},
+            token=version[0], minted_at=version[1],
+            generation=f"{version[0]}.{found.get(GENERATION_KEY)}.{own.generation}",
+            changed=latest(CHANGED_PREFIX, own.changed), withdrawn=latest(WITHDRAWN_PREFIX, own.withdrawn),
         )
 
     def changed_since(self, keys, started):

@@ -228,9 +228,11 @@ def test_taking_content_off_the_site_is_announced_as_withdrawn_and_an_update_is_
 def test_an_expiry_found_by_the_going_live_job_is_withdrawn(make_article, committed):
     from articles import going_live
 
-    article = make_article(title="Leaving")
+    with committed():
+        article = make_article(title="Leaving")
     now = timezone.now()
     Article.objects.filter(pk=article.pk).update(expire_at=now - timedelta(seconds=1))
-    going_live.announce(now=now)  # first look: ten minutes back
+    with committed():
+        going_live.announce(now=now)  # first look: ten minutes back
     withdrawn = caches["shared"].get(f"public:withdrawn:{surrogate_keys.article(article.pk)}")
     assert withdrawn is not None
