@@ -431,16 +431,24 @@ class _State:
 
     token: str
     minted_at: float
-    generation: str
     changed: dict  # surrogate key -> time of the latest change to it
-    withdrawn: dict  # surrogate key -> time of the latest change that took something off it
+    withdrawn: dict | None = None  # surrogate key -> time of the latest change that took something off it
+    generation: str | None = None  # what ``per_version`` parts are built under
 
     @classmethod
-    def read(cls, keys):
+    def read(cls, keys, *, withdrawn=False, generation=False):
+        """The version and the keys' change stamps; on request, their withdrawals and the generation.
+
+        A cache hit needs only the first two: the rest is read for a page
+        that is stale (may it be served stale?) or about to be rendered.
+        """
         # ``site`` is never stamped: a change to everything renews the version instead.
         keys = [key for key in keys if key != surrogate_keys.SITE]
-        names = [VERSION_KEY, GENERATION_KEY]
-        names += [CHANGED_PREFIX + key for key in keys] + [WITHDRAWN_PREFIX + key for key in keys]
+        names = [VERSION_KEY, *(CHANGED_PREFIX + key for key in keys)]
+        if withdrawn:
+            names += [WITHDRAWN_PREFIX + key for key in keys]
+        if generation:
+            names.append(GENERATION_KEY)
         found = _versions().get_many(names)
         version = found.get(VERSION_KEY) or _mint_version()
         own = _own_changes
@@ -450,9 +458,9 @@ class _State:
             return {key: when for key, when in stamps.items() if when}
 
         return cls(
-            token=version[0], minted_at=version[1],
-            generation=f"{version[0]}.{found.get(GENERATION_KEY)}.{own.generation}",
-            changed=latest(CHANGED_PREFIX, own.changed), withdrawn=latest(WITHDRAWN_PREFIX, own.withdrawn),
+            token=version[0], minted_at=version[1], changed=latest(CHANGED_PREFIX, own.changed),
+            withdrawn=latest(WITHDRAWN_PREFIX, own.withdrawn) if withdrawn else None,
+            generation=f"{version[0]}.{found.get(GENERATION_KEY)}.{own.generation}" if generation else None,
         )
 
     def changed_since(self, keys, started):
@@ -503,24 +511,27 @@ def _answer(view, request, args, kwargs):
         entry = cache.get(page_key) if seconds else None
         if not isinstance(entry, _Entry):
             entry = None
-        state = _State.read(entry.keys if entry else ())
+        state = _State.read(entry.keys) if entry else None
     except Exception as error:
         raise _CacheDown from error
 
-    rendering = None
-    if entry is not None and entry.token == state.token and not state.changed_since(entry.keys, entry.started):
+    same_version = entry is not None and entry.token == state.token
+    if same_version and not state.changed_since(entry.keys, entry.started):
         validators = state.validators(url, entry.keys)
         response = get_conditional_response(request, *validators)
         request.page_cache = "hit" if response is None else "not_modified"
         return response or _replayed(entry), validators
-    if entry is not None and _may_serve_stale(entry, state, started):
-        rendering = RENDERING_PREFIX + digest
-        try:
+    rendering = None
+    try:
+        # Stale, or missing: what the render needs, and whether the old copy may stand in.
+        state = _State.read(entry.keys if same_version else (), withdrawn=same_version, generation=True)
+        if same_version and _may_serve_stale(entry, state, started):
+            rendering = RENDERING_PREFIX + digest
             if not _versions().add(rendering, 1, RENDER_LOCK_SECONDS):
                 request.page_cache = "stale"
                 return _replayed(entry), None
-        except Exception as error:
-            raise _CacheDown from error
+    except Exception as error:
+        raise _CacheDown from error
     try:
         return _rendered(view, request, args, kwargs, url, page_key, state, started)
     finally:
