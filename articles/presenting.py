@@ -214,6 +214,9 @@ def render_article(request, article, *, preview_banner=None):
     else:
         # What a CDN files the page under (cdn/keys.py); a preview is never shared.
         surrogate_keys.shows_article(article, context["topics"])
+        # Its related items link to our own articles while they are live: a kill renews this page too.
+        surrogate_keys.shows(*(surrogate_keys.article(item.target_id) for item in context["related"]
+                               if item.target_id))
     return response
 
 

@@ -236,3 +236,21 @@ def test_an_expiry_found_by_the_going_live_job_is_withdrawn(make_article, commit
         going_live.announce(now=now)  # first look: ten minutes back
     withdrawn = caches["shared"].get(f"public:withdrawn:{surrogate_keys.article(article.pk)}")
     assert withdrawn is not None
+
+
+def test_killing_an_article_renews_the_pages_that_link_to_it_as_related(client, make_article, committed):
+    from articles.models import Related
+
+    with committed():
+        linked = make_article(title="Linked scoop")
+        linking = make_article(title="Follow-up")
+        Related.objects.create(article=linking, title="The original scoop", web_url=linked.web_url, target=linked)
+        publisher = make_user("publisher")
+    assert linked.get_absolute_url() in client.get(linking.get_absolute_url()).content.decode()
+
+    with committed():
+        publishing.kill(linked, by=publisher, note="Legal")
+
+    response, cache = visit(client, linking.get_absolute_url())
+    assert cache == "miss"
+    assert linked.get_absolute_url() not in response.content.decode()
