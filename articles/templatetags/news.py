@@ -47,3 +47,11 @@ def _reverse(name, prefix):
 def path_to(name):
     """``{% url name %}`` for argument-free routes, memoised: the header links on every page."""
     return _reverse(name, get_script_prefix())
+
+
+@register.simple_tag
+def story_list(items, level=2):
+    """The ``<ol>`` of a list page's ``Story`` items (``articles.presenting``), headings at ``level``."""
+    from ..presenting import story_list_html
+
+    return story_list_html(items, level)
