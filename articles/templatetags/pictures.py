@@ -18,11 +18,11 @@ headlines are untrusted text.
 
 from django import template
 from django.core.files.storage import default_storage
-from django.utils.html import conditional_escape as esc
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..images import renditions as stored_renditions
+from ..rendering import escape_html as esc
 from ..rendering import web_url
 
 register = template.Library()
