@@ -136,20 +136,22 @@ def stories(articles):
     """``Story`` items for ``articles``, with their lead pictures in one query."""
     prefetch_related_objects(articles, lead_image_prefetch())
     bylines.attach(articles)
+    # Read once for the list rather than once per link and date: both are thread-locals.
+    prefix, zone = get_script_prefix(), timezone.get_current_timezone()
     items = []
     for article in articles:
         provider = article.provider
-        published = timezone.localtime(article.published_at)
+        published = article.published_at.astimezone(zone)
         image = article.lead_images[0] if article.lead_images else None
         src = rendering.web_url(image.url) if image else ""
         coverage = getattr(article, "story_live_count", None) or 0
         items.append(
             Story(
-                url=path_for("articles:detail", article.slug),
+                url=_path("articles:detail", article.slug, prefix),
                 title=article.title,
                 excerpt=article.excerpt,
                 provider_name=provider.name if provider else "",
-                provider_url=path_for("providers:detail", provider.slug) if provider else "",
+                provider_url=_path("providers:detail", provider.slug, prefix) if provider else "",
                 bylines=tuple(bylines.names(article)),
                 published_iso=published.replace(microsecond=0).isoformat(),
                 published_text=f"{published.day} {published:%b %Y, %H:%M} {published.tzname()}",
@@ -158,7 +160,7 @@ def stories(articles):
                     "width": image.width, "height": image.height,
                     "renditions": image.renditions,
                 } if src else None,
-                coverage_url=path_for("stories:detail", article.story_slug) if coverage > 1 else "",
+                coverage_url=_path("stories:detail", article.story_slug, prefix) if coverage > 1 else "",
                 coverage_count=coverage,
             )
         )
