@@ -134,7 +134,9 @@ def path_for(name, slug):
 
 def stories(articles):
     """``Story`` items for ``articles``, with their lead pictures in one query."""
-    prefetch_related_objects(articles, lead_image_prefetch())
+    # The front page brings its own pictures: building the prefetch's queryset alone cost it 4 %.
+    if any(not hasattr(article, "lead_images") for article in articles):
+        prefetch_related_objects(articles, lead_image_prefetch())
     bylines.attach(articles)
     # Read once for the list rather than once per link and date: both are thread-locals.
     prefix, zone = get_script_prefix(), timezone.get_current_timezone()
