@@ -375,17 +375,25 @@ def report(results, total, grow_seconds, seconds, article_count):
 
 
 # What the uncached pages spend their time on, profiled in-process with Django's
-# test client on the benchmark's database, on this machine (2026-11-26).
+# test client on the benchmark's database, on this machine (2026-12-06).
 UNCACHED_LIMITS = (
-    "Where the uncached pages' time goes: their queries were always few (5 on an article page, "
-    "2 on the front page) and cheap for the database (well under a millisecond each in SQLite), "
-    "but Django spent more time building and compiling their SQL than SQLite spent running it: "
-    "half of an uncached article page's 4.3 ms of CPU. Both pages now compile their queries once "
-    "per process and re-run the SQL with new values (`newsroom/prepared.py`): in-process, the "
-    "article page went from 4.3 ms to 2.0 ms and the front page from 6.0 ms to 3.9 ms. What is "
-    "left is mostly the template engine (about half of each page, some 10 µs per variable) and "
-    "turning rows into objects. Older list pages (`?before=` cursors) still build their query "
-    "per request, which is why \"an old page\" costs more than the first one."
+    "Where the uncached pages' time goes (CPU time per request in-process, Django's test client on "
+    "the benchmark's database, 2026-12-06): their queries are few (5 on an article page, 2 on the "
+    "front page), compiled once per process (`newsroom/prepared.py`) and cheap for SQLite (about "
+    "0.2 ms for the front page's two). The template engine was about half of each page: the front "
+    "page's story list alone a third (eight variables, three conditions and a `{% picture %}` per "
+    "item, some 10 µs a variable), the header and footer a dozen `{% path_to %}` and `{% static %}` "
+    "tags on every page, the article page its related-coverage loop and one included template per "
+    "picture. List items, related coverage and figures are now written out in Python with every "
+    "value escaped (`articles/presenting.py`, `{% story_list %}`, `{% figure %}`); the header, footer "
+    "and head links are rendered once per process (`{% once %}`, without the page's context), the "
+    "breaking-news banners once per content version. In-process the front page went from "
+    "5.6-6.0 ms to 3.4-3.6 ms, and the article page's template from 1.4 ms to 0.6 ms (the whole "
+    "page: 2.8 ms; the trivial view: 0.3 ms). What is left on the front page is mostly Django "
+    "turning rows into objects (30 candidate articles with their outlets and 24 pictures: about "
+    "1.1 ms), then its 21 list items (0.4 ms) and the middleware; on the article page, building "
+    "its context (four queries and their objects, the JSON-LD: 1.1 ms), finding the article "
+    "(0.3 ms), then the template."
 )
 
 
