@@ -7,6 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from articles.presenting import stories, story_list_html
+from articles.queries import listed_articles
 
 from .pages import HOSTILE, add_related
 
@@ -47,8 +48,6 @@ def test_the_header_links_every_section_on_every_kind_of_page(client, make_artic
 
 def test_list_items_keep_hostile_text_as_text_and_a_heading_level_as_a_number(make_article):
     make_article(title=HOSTILE, excerpt=HOSTILE)
-    from articles.queries import listed_articles
-
     html = story_list_html(stories(list(listed_articles())), '3"><script>')
     assert "<script>" not in html and "<img src=x" not in html
     assert '<h2 class="story__title">' in html  # not a number: the default level
