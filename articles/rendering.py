@@ -6,6 +6,7 @@ autoescaping). Nothing here touches the database.
 """
 
 import hashlib
+import html as html_module
 import json
 import re
 import sys
@@ -41,6 +42,17 @@ BODY_ATTRIBUTES = {
 # JSON inside <script> must not be able to close the element or open a comment;
 # the same escapes Django's json_script uses.
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def escape_html(value):
+    """``conditional_escape(value)`` as a plain ``str``, for HTML built in Python.
+
+    The same escaping as Django's (it too is ``html.escape``), without the
+    lazy-string wrapper that made it the costliest call of a list page's pictures.
+    """
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_module.escape(str(value))
 
 
 def web_url(value):

@@ -148,7 +148,10 @@ def _wrk(server, paths, seconds, workdir):
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
     proc = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency", "-s", str(script),
+        # --timeout: on a busy shared machine a request may wait past wrk's 2 s default;
+        # one that takes longer than this still fails the run, as any error does.
+        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s", "--latency",
+         "-s", str(script),
          server.url("/")],
         env={**os.environ, "BENCH_PATHS": str(listing)}, capture_output=True, text=True, check=True,
     )
@@ -246,10 +249,11 @@ def grow(database, target):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3, help="load per measurement round")
+    parser.add_argument("--skip-1m", action="store_true", help="leave out the front page at 1,000,000 articles")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-public-"))
     try:
-        return run(workdir, args.seconds)
+        return run(workdir, args.seconds, big=not args.skip_1m)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -276,7 +280,7 @@ def paired(server, paths, seconds, workdir):
     }
 
 
-def run(workdir, seconds):
+def run(workdir, seconds, big=True):
     global LOAD_BEFORE
     LOAD_BEFORE = " / ".join(f"{value:.1f}" for value in os.getloadavg())
     database = workdir / "bench.sqlite3"
@@ -297,6 +301,9 @@ def run(workdir, seconds):
         results["article, cached"] = paired(server, articles[:CACHED_ARTICLES], seconds, workdir)
         results["front page, cached"] = paired(server, ["/"], seconds, workdir)
 
+    if not big:
+        print(report(results, None, None, seconds, len(articles)))
+        return 0
     log(f"bench_public: growing the table to {BIG:,} articles")
     started = time.monotonic()
     total = grow(database, BIG)
@@ -319,7 +326,7 @@ def report(results, total, grow_seconds, seconds, article_count):
     article_cached = results["article, cached"]["ratio"]
     front_uncached = results["front page, uncached"]["ratio"]
     # A page's cost in trivial-view requests; the ratio of those costs compares runs.
-    growth = front_uncached / results["front page at 1M, uncached"]["ratio"]
+    growth = front_uncached / results["front page at 1M, uncached"]["ratio"] if total else None
 
     def verdict(ok):
         return "met" if ok else "**missed**"
@@ -340,10 +347,11 @@ def report(results, total, grow_seconds, seconds, article_count):
         "",
         "| target | reached | required | |",
         "|---|---:|---:|---|",
-        f"| article page, uncached / trivial view | {article_uncached:.0%} | ≥ 14% | {verdict(article_uncached >= 0.14)} |",
-        f"| article page, cached / trivial view | {article_cached:.0%} | ≥ 50% | {verdict(article_cached >= 0.50)} |",
-        f"| front page, uncached / trivial view | {front_uncached:.0%} | ≥ 8% | {verdict(front_uncached >= 0.08)} |",
-        f"| front page cost at {total:,} / at {COUNT:,} articles | {growth:.2f}× | ≤ 1.5× | {verdict(growth <= 1.5)} |",
+        f"| article page, uncached / trivial view | {article_uncached:.0%} | ≥ 20% | {verdict(article_uncached >= 0.20)} |",
+        f"| article page, cached / trivial view | {article_cached:.0%} | ≥ 80% | {verdict(article_cached >= 0.80)} |",
+        f"| front page, uncached / trivial view | {front_uncached:.0%} | ≥ 15% | {verdict(front_uncached >= 0.15)} |",
+        f"| front page cost at {total:,} / at {COUNT:,} articles | {growth:.2f}× | ≤ 1.5× | {verdict(growth <= 1.5)} |"
+        if total else f"| front page cost at {BIG:,} articles | not measured (`--skip-1m`) | ≤ 1.5× | |",
         "",
         "| measurement | requests/s | trivial view, same rounds | ratio | median latency |",
         "|---|---:|---:|---:|---:|",
@@ -352,32 +360,40 @@ def report(results, total, grow_seconds, seconds, article_count):
         f"| {name} | {r['rps']:,.0f} | {r['trivial']:,.0f} | {r['ratio']:.1%} | {r['latency']:.1f} ms |"
         for name, r in results.items()
     ]
-    lines += [
-        "",
-        f"The {total:,}-article table was filled by bulk SQL copies of the imported rows "
-        f"({grow_seconds:.0f} s): copy *k* is dated *k*×30 days earlier with its own slug and web "
-        "URL, so the indexes hold a million distinct keys while the newest articles, and so the "
-        "front page itself, stay the same. Copies leave out the body and the secured token (no "
-        "list reads them) and skip search's full-text triggers. \"An old page\" is a cursor page "
-        "from the oldest copies: lists page by (date, id) cursor, never by offset, and never count.",
-        "",
-        UNCACHED_LIMITS,
-    ]
+    if total:
+        lines += [
+            "",
+            f"The {total:,}-article table was filled by bulk SQL copies of the imported rows "
+            f"({grow_seconds:.0f} s): copy *k* is dated *k*×30 days earlier with its own slug and web "
+            "URL, so the indexes hold a million distinct keys while the newest articles, and so the "
+            "front page itself, stay the same. Copies leave out the body and the secured token (no "
+            "list reads them) and skip search's full-text triggers. \"An old page\" is a cursor page "
+            "from the oldest copies: lists page by (date, id) cursor, never by offset, and never count.",
+        ]
+    lines += ["", UNCACHED_LIMITS]
     return "\n".join(lines)
 
 
 # What the uncached pages spend their time on, profiled in-process with Django's
-# test client on the benchmark's database, on this machine (2026-11-26).
+# test client on the benchmark's database, on this machine (2026-12-06).
 UNCACHED_LIMITS = (
-    "Where the uncached pages' time goes: their queries were always few (5 on an article page, "
-    "2 on the front page) and cheap for the database (well under a millisecond each in SQLite), "
-    "but Django spent more time building and compiling their SQL than SQLite spent running it: "
-    "half of an uncached article page's 4.3 ms of CPU. Both pages now compile their queries once "
-    "per process and re-run the SQL with new values (`newsroom/prepared.py`): in-process, the "
-    "article page went from 4.3 ms to 2.0 ms and the front page from 6.0 ms to 3.9 ms. What is "
-    "left is mostly the template engine (about half of each page, some 10 µs per variable) and "
-    "turning rows into objects. Older list pages (`?before=` cursors) still build their query "
-    "per request, which is why \"an old page\" costs more than the first one."
+    "Where the uncached pages' time goes (CPU time per request in-process, Django's test client on "
+    "the benchmark's database, 2026-12-06): their queries are few (5 on an article page, 2 on the "
+    "front page), compiled once per process (`newsroom/prepared.py`) and cheap for SQLite (about "
+    "0.2 ms for the front page's two). The template engine was about half of each page: the front "
+    "page's story list alone a third (eight variables, three conditions and a `{% picture %}` per "
+    "item, some 10 µs a variable), the header and footer a dozen `{% path_to %}` and `{% static %}` "
+    "tags on every page, the article page its related-coverage loop and one included template per "
+    "picture. List items, related coverage and figures are now written out in Python with every "
+    "value escaped (`articles/presenting.py`, `{% story_list %}`, `{% figure %}`); the header, footer "
+    "and head links are rendered once per process (`{% once %}`, without the page's context), the "
+    "breaking-news banners once per content version. In-process the front page went from "
+    "5.6-6.0 ms to 3.4-3.6 ms, and the article page's template from 1.4 ms to 0.6 ms (the whole "
+    "page: 2.8 ms; the trivial view: 0.3 ms). What is left on the front page is mostly Django "
+    "turning rows into objects (30 candidate articles with their outlets and 24 pictures: about "
+    "1.1 ms), then its 21 list items (0.4 ms) and the middleware; on the article page, building "
+    "its context (four queries and their objects, the JSON-LD: 1.1 ms), finding the article "
+    "(0.3 ms), then the template."
 )
 
 

@@ -4,6 +4,7 @@ import logging
 
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.caching import per_version
@@ -47,3 +48,17 @@ def banners_for_pages():
         # A page (even the error page) must not fail for its banner.
         logger.exception("Could not read the breaking-news banners")
         return []
+
+
+def banners_html():
+    """The banners as every page shows them (safe HTML), rendered once per content version.
+
+    One cache read per page instead of the data's read plus a template's render.
+    """
+    try:
+        return per_version(
+            "banners-html", lambda: render_to_string("curation/banners.html", {"banners": banners_for_pages()})
+        )
+    except Exception:
+        logger.exception("Could not show the breaking-news banners")
+        return ""

@@ -18,11 +18,11 @@ headlines are untrusted text.
 
 from django import template
 from django.core.files.storage import default_storage
-from django.utils.html import conditional_escape as esc
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..images import renditions as stored_renditions
+from ..rendering import escape_html as esc
 from ..rendering import web_url
 
 register = template.Library()
@@ -49,6 +49,27 @@ def picture(image, headline="", sizes=DEFAULT_SIZES, lazy=True, css_class="", cr
     if not src:
         return ""
     return _img(src, "", "", _get(image, "width"), _get(image, "height"), alt, lazy, css_class)
+
+
+@register.simple_tag
+def figure(image, headline="", lead=False):
+    """``<figure>`` of an article page's picture with its caption and credit.
+
+    The lead picture loads at once, the gallery's when scrolled near. A tag
+    rather than an included template: the article page renders one per picture.
+    """
+    caption = []
+    title, attribution = _get(image, "title"), _get(image, "attribution")
+    if title:
+        caption.append(f'<span dir="auto">{esc(title)}</span>')
+    if attribution:
+        caption.append(f' <span class="credit" dir="auto">{esc(attribution)}</span>')
+    return mark_safe(  # noqa: S308 - the picture is built by format_html/_img, the caption escaped above
+        f'<figure class="figure{" figure--lead" if lead else ""}">\n'
+        f"  {picture(image, headline=headline, lazy=not lead)}\n"
+        f"  {'<figcaption>' + ''.join(caption) + '</figcaption>' if caption else ''}\n"
+        "</figure>\n"
+    )
 
 
 def srcset(renditions):

@@ -1,11 +1,11 @@
 from django import template
 
-from curation.banners import banners_for_pages
+from curation.banners import banners_html
 
 register = template.Library()
 
 
-@register.inclusion_tag("curation/banners.html")
+@register.simple_tag
 def breaking_news():
     """The current breaking-news banners; one query per content version, none otherwise."""
-    return {"banners": banners_for_pages()}
+    return banners_html()
