@@ -6,6 +6,7 @@ from django.views.generic import ListView
 
 from articles import rendering
 from articles.presenting import feed_links
+from articles.queries import listed_articles
 from articles.views.base import PublicSiteMixin
 from cdn import keys as surrogate_keys
 
@@ -47,7 +48,14 @@ class AuthorDetailView(PublicSiteMixin, ListView):
         surrogate_keys.shows(surrogate_keys.author_list(self.kwargs["slug"]))
         self.author = get_object_or_404(Author.objects.live(), slug=self.kwargs["slug"])
         surrogate_keys.shows(surrogate_keys.author(self.author.pk))
-        return super().get_queryset().filter(bylines__author=self.author)
+        return super().get_queryset()
+
+    @staticmethod
+    def list_articles(author_id):
+        return listed_articles().filter(bylines__author=author_id)
+
+    def list_keys(self):
+        return (self.author.pk,)
 
     def get_context_data(self, **kwargs):
         author = self.author
@@ -69,8 +77,9 @@ class HouseView(PublicSiteMixin, ListView):
     template_name = "articles/article_list.html"
     heading = "Our reporting"
 
-    def get_queryset(self):
-        return super().get_queryset().house()
+    @staticmethod
+    def list_articles():
+        return listed_articles().house()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -5,6 +5,7 @@ from django.views.generic import ListView
 
 from articles import rendering
 from articles.presenting import feed_links
+from articles.queries import listed_articles
 from articles.views.base import INDEX_PAGE_SIZE, PublicSiteMixin
 from cdn import keys as surrogate_keys
 
@@ -42,7 +43,14 @@ class ProviderDetailView(PublicSiteMixin, ListView):
             health.with_public_health(Provider.objects.live()), slug=self.kwargs["slug"]
         )
         surrogate_keys.shows(surrogate_keys.provider(self.provider.pk))
-        return super().get_queryset().filter(provider=self.provider)
+        return super().get_queryset()
+
+    @staticmethod
+    def list_articles(provider_id):
+        return listed_articles().filter(provider=provider_id)
+
+    def list_keys(self):
+        return (self.provider.pk,)
 
     def get_context_data(self, **kwargs):
         numbers = health.public_health(self.provider)

@@ -9,6 +9,7 @@ from django.views.generic import ListView, TemplateView
 
 from articles import dates
 from articles.models import Article
+from articles.queries import listed_articles
 
 from .base import PublicSiteMixin
 
@@ -44,9 +45,12 @@ class YearArchiveView(PublicSiteMixin, ListView):
         zone = timezone.get_current_timezone()
         return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
-    def get_queryset(self):
-        start, end = self.date_range()
-        return super().get_queryset().filter(published_at__gte=start, published_at__lt=end)
+    @staticmethod
+    def list_articles(start, end):
+        return listed_articles().filter(published_at__gte=start, published_at__lt=end)
+
+    def list_keys(self):
+        return self.date_range()
 
     def get_context_data(self, **kwargs):
         start, end = self.date_range()
