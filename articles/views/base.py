@@ -10,15 +10,16 @@ from newsroom.prepared import PreparedQuerySet
 PAGE_SIZE = 20
 INDEX_PAGE_SIZE = 200
 
-# Older pages (?before=) of every list, compiled once per process (newsroom.prepared):
-# one query per list function, number of rows fetched and types of its keys. The
-# functions are module- or class-level, never made per request, so this stays small.
-_older_pages = {}
+# The first and older (?before=) pages of every list, compiled once per process
+# (newsroom.prepared): one query per list function, number of rows fetched, types of
+# its keys and whether it starts at a cursor. The functions are module- or
+# class-level, never made per request, so this stays small.
+_list_pages = {}
 _CURSOR_EXAMPLE = (datetime(2000, 1, 1, tzinfo=UTC), 0)
 
 
-def older_rows(articles_of, keys, published_at, pk, limit, leave_out=()):
-    """``limit`` articles of the list ``articles_of(*keys)`` after the cursor ``(published_at, pk)``.
+def list_rows(articles_of, keys, limit, leave_out=(), cursor=None):
+    """``limit`` articles of the list ``articles_of(*keys)``, after ``cursor`` ``(published_at, pk)`` if given.
 
     The query is compiled once and re-run with this call's keys and cursor.
     ``leave_out`` (ids shown above the list, such as the desk's pins) is
@@ -26,14 +27,24 @@ def older_rows(articles_of, keys, published_at, pk, limit, leave_out=()):
     not change the query: as many more rows are fetched as may be dropped.
     """
     fetch = limit + len(leave_out)
-    signature = (articles_of, fetch, tuple(type(key) for key in keys))
-    prepared = _older_pages.get(signature)
+    signature = (articles_of, fetch, tuple(type(key) for key in keys), cursor is None)
+    prepared = _list_pages.get(signature)
     if prepared is None:
-        prepared = _older_pages[signature] = PreparedQuerySet(
-            lambda *values: older_than(articles_of(*values[:-2]), *values[-2:])[:fetch],
-            *keys, *_CURSOR_EXAMPLE,
-        )
-    return [article for article in prepared(*keys, published_at, pk) if article.pk not in leave_out][:limit]
+        if cursor is None:
+            prepared = PreparedQuerySet(lambda *values: articles_of(*values)[:fetch], *keys)
+        else:
+            prepared = PreparedQuerySet(
+                lambda *values: older_than(articles_of(*values[:-2]), *values[-2:])[:fetch],
+                *keys, *_CURSOR_EXAMPLE,
+            )
+        _list_pages[signature] = prepared
+    rows = prepared(*keys, *(cursor or ()))
+    return [article for article in rows if article.pk not in leave_out][:limit]
+
+
+def older_rows(articles_of, keys, published_at, pk, limit, leave_out=()):
+    """``list_rows`` from the cursor ``(published_at, pk)`` on: an older page."""
+    return list_rows(articles_of, keys, limit, leave_out, cursor=(published_at, pk))
 
 
 class PublicSiteMixin:
@@ -41,9 +52,9 @@ class PublicSiteMixin:
 
     A list says which articles it shows declaratively: ``list_articles(*keys)``
     builds them from the scalar values ``list_keys()`` returns (an id, a
-    category, a date range). The first page evaluates that queryset; older
-    pages run the same function through a query compiled once per process
-    (``older_rows``), so the two cannot disagree. ``list_keys()`` returning
+    category, a date range). The first and older pages run it as a query
+    compiled once per process (``list_rows``); newer pages (``?after=``) and
+    the plain fallback evaluate the same queryset, so the paths cannot disagree. ``list_keys()`` returning
     None keeps a list on the plain ORM (a small topic is filtered by a list of ids).
 
     Staff with change permission may preview what is not live (the article
@@ -71,11 +82,11 @@ class PublicSiteMixin:
         return articles.exclude(pk__in=left_out) if left_out else articles
 
     def paginate_queryset(self, queryset, page_size):
-        keys, fetch_older = self.list_keys(), None
+        keys, fetch = self.list_keys(), None
         if keys is not None:
-            def fetch_older(published_at, pk, limit):
-                return older_rows(self.list_articles, keys, published_at, pk, limit, self.left_out())
-        page = paginate_by_cursor(queryset, self.request, page_size, fetch_older=fetch_older)
+            def fetch(limit, cursor=None):
+                return list_rows(self.list_articles, keys, limit, self.left_out(), cursor)
+        page = paginate_by_cursor(queryset, self.request, page_size, fetch=fetch)
         return None, page, page.object_list, page.has_other_pages()
 
     def can_preview(self):
