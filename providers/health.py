@@ -6,7 +6,7 @@ top topics are one more query. The chart is server-rendered SVG
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Avg, Count, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -14,6 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import Article, ImportRun, TaggedArticle
+from newsroom.prepared import PreparedQuerySet
+
+from .models import Provider
 
 DAYS = 30
 TOPICS = 8
@@ -48,9 +51,13 @@ def with_public_health(providers, now=None):
     every live article's topics cost 150 ms at a million articles).
     """
     starts, end = _day_starts(now or timezone.now())
+    return _with_health(providers, starts, end)
+
+
+def _with_health(providers, starts, end):
     live = Article.objects.live().filter(provider=OuterRef("pk"))
     annotations = {
-        f"day_{i}": _count(live.filter(published_at__gte=start, published_at__lt=(starts + [end])[i + 1]))
+        f"day_{i}": _count(live.filter(published_at__gte=start, published_at__lt=(*starts, end)[i + 1]))
         for i, start in enumerate(starts)
     }
     annotations["avg_quality"] = Subquery(
@@ -59,6 +66,22 @@ def with_public_health(providers, now=None):
     # For a quiet month, the chart says when the latest article was instead.
     annotations["latest_live_at"] = Subquery(live.order_by("-published_at").values("published_at")[:1])
     return providers.annotate(**annotations)
+
+
+# The provider page's own row, compiled once per process (newsroom.prepared): its
+# thirty-two subqueries took Django longer to build and compile than the database
+# to run, even at a million articles. The days' bounds are placeholders, never baked in.
+_provider_page = PreparedQuerySet(
+    lambda slug, *bounds: _with_health(Provider.objects.live(), bounds[:-1], bounds[-1]).filter(slug=slug),
+    "", *[datetime(2000, 1, 1, tzinfo=UTC)] * (DAYS + 1),
+)
+
+
+def live_provider_with_public_health(slug, now=None):
+    """The live provider ``slug`` annotated as ``with_public_health`` does, or None."""
+    starts, end = _day_starts(now or timezone.now())
+    found = _provider_page(slug, *starts, end)
+    return found[0] if found else None
 
 
 def top_topics(provider):

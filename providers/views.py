@@ -1,6 +1,6 @@
 """Provider pages on the public site: an index of outlets and each outlet's live articles."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.views.generic import ListView
 
 from articles import rendering
@@ -39,9 +39,9 @@ class ProviderDetailView(PublicSiteMixin, ListView):
         # An outlet only unpublished articles come from is not there yet for readers.
         # Filed under its list key first: an outlet not live yet is a 404 a CDN keeps until it is.
         surrogate_keys.shows(surrogate_keys.provider_list(self.kwargs["slug"]))
-        self.provider = get_object_or_404(
-            health.with_public_health(Provider.objects.live()), slug=self.kwargs["slug"]
-        )
+        self.provider = health.live_provider_with_public_health(self.kwargs["slug"])
+        if self.provider is None:
+            raise Http404("No such source.")
         surrogate_keys.shows(surrogate_keys.provider(self.provider.pk))
         return super().get_queryset()
 

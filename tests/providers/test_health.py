@@ -180,3 +180,22 @@ def test_the_health_panel_lists_the_providers_rejected_files(client, write_artic
     assert "Rejected files in the latest imports: 1" in html
     assert f"{bad}: invalid_value at quality" in html
     assert str(other) not in html
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_the_page_row_counts_the_same_days_on_either_path(outlet, make_article, settings, mode):
+    """The provider page's row is compiled once (newsroom.prepared); its day bounds are placeholders."""
+    settings.PREPARED_QUERIES = mode
+    now = timezone.now()
+    for days_ago in (0, 1, 1, 6, 29, 30):
+        make_article(provider=outlet, published_at=now - timedelta(days=days_ago, minutes=5))
+    expected = health.with_public_health(Provider.objects.live().filter(slug="outlet")).get()
+    found = health.live_provider_with_public_health("outlet")
+    fields = [f"day_{i}" for i in range(health.DAYS)] + ["avg_quality", "latest_live_at"]
+    assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert sum(getattr(found, f"day_{i}") for i in range(health.DAYS)) >= 5
+    # Another day, other bounds: the compiled query takes them as values.
+    later = health.live_provider_with_public_health("outlet", now=now + timedelta(days=2))
+    assert sum(getattr(later, f"day_{i}") for i in range(health.DAYS)) < sum(
+        getattr(found, f"day_{i}") for i in range(health.DAYS))
+    assert health.live_provider_with_public_health("no-such-outlet") is None
