@@ -1,14 +1,14 @@
 """Public author pages and the newsroom's own reporting, as cursor-paginated lists of live articles."""
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles import rendering
 from articles.presenting import feed_links
 from articles.queries import listed_articles
-from articles.views.base import PublicSiteMixin
+from articles.views.base import PublicSiteMixin, first_or_404
 from cdn import keys as surrogate_keys
+from newsroom.prepared import PreparedQuerySet
 
 from .models import Author
 
@@ -38,6 +38,10 @@ def safe_links(author):
     return [url for url in (rendering.web_url(link) for link in stored if isinstance(link, str)) if url]
 
 
+# An author page's author, compiled once per process (newsroom.prepared).
+live_author = PreparedQuerySet(lambda slug: Author.objects.live().filter(slug=slug), "")
+
+
 class AuthorDetailView(PublicSiteMixin, ListView):
     """One of our authors: who they are, then their live articles, newest first."""
 
@@ -46,7 +50,7 @@ class AuthorDetailView(PublicSiteMixin, ListView):
     def get_queryset(self):
         # An author with no live article has no public page yet.
         surrogate_keys.shows(surrogate_keys.author_list(self.kwargs["slug"]))
-        self.author = get_object_or_404(Author.objects.live(), slug=self.kwargs["slug"])
+        self.author = first_or_404(live_author(self.kwargs["slug"]))
         surrogate_keys.shows(surrogate_keys.author(self.author.pk))
         return super().get_queryset()
 

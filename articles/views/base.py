@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from django.http import Http404
+
 from articles.pagination import older_than, paginate_by_cursor
 from articles.presenting import stories
 from articles.queries import listed_articles
@@ -40,6 +42,13 @@ def list_rows(articles_of, keys, limit, leave_out=(), cursor=None):
         _list_pages[signature] = prepared
     rows = prepared(*keys, *(cursor or ()))
     return [article for article in rows if article.pk not in leave_out][:limit]
+
+
+def first_or_404(rows):
+    """The first of a prepared query's ``rows``, or a 404 (as ``get_object_or_404``)."""
+    if not rows:
+        raise Http404("No such page.")
+    return rows[0]
 
 
 def older_rows(articles_of, keys, published_at, pk, limit, leave_out=()):

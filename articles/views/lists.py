@@ -1,6 +1,5 @@
 """Lists of live articles by topic and category, and the topic index."""
 
-from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.collation import Alphabetical
@@ -9,8 +8,12 @@ from articles.presenting import feed_links, stories
 from articles.queries import listed_articles
 from cdn import keys as surrogate_keys
 from curation.pages import topic_page_pins
+from newsroom.prepared import PreparedQuerySet
 
-from .base import INDEX_PAGE_SIZE, PublicSiteMixin
+from .base import INDEX_PAGE_SIZE, PublicSiteMixin, first_or_404
+
+# A topic page's topic, compiled once per process (newsroom.prepared).
+live_topic = PreparedQuerySet(lambda slug: Topic.objects.live().filter(slug=slug), "")
 
 
 class TopicView(PublicSiteMixin, ListView):
@@ -20,7 +23,7 @@ class TopicView(PublicSiteMixin, ListView):
         # A topic only unpublished articles carry is not there yet for readers.
         # Filed under its list key first: a topic not live yet is a 404 a CDN keeps until its first article.
         surrogate_keys.shows(surrogate_keys.topic_list(self.kwargs["slug"]))
-        self.topic = get_object_or_404(Topic.objects.live(), slug=self.kwargs["slug"])
+        self.topic = first_or_404(live_topic(self.kwargs["slug"]))
         surrogate_keys.shows(surrogate_keys.topic(self.topic.pk))
         # The desk's pins for this page (curation): its lead and top stories,
         # which the list leaves out on every page.
