@@ -20,6 +20,8 @@ from .models import Provider
 
 DAYS = 30
 TOPICS = 8
+# The top topics are those of the outlet's newest this many live articles.
+TOPICS_SAMPLE = 500
 # How far back the admin looks for this provider's rejected files.
 RECENT_IMPORTS = 20
 # A provider "usually sends daily" when it sent on this many of the 14 days
@@ -85,9 +87,17 @@ def live_provider_with_public_health(slug, now=None):
 
 
 def top_topics(provider):
-    """``[(slug, name)]`` of the topics ``provider``'s live articles carry most, most used first."""
+    """``[(slug, name)]`` of the topics ``provider``'s newest live articles carry most, most used first.
+
+    Counted over its newest ``TOPICS_SAMPLE`` live articles, so the page costs the
+    same for an outlet of ten years as of ten days (every live article's topics:
+    24 ms for an outlet of 5,000 articles at a million, and growing with it).
+    """
+    newest = (
+        Article.objects.live().filter(provider=provider).order_by("-published_at", "-id").values("pk")[:TOPICS_SAMPLE]
+    )
     return list(
-        TaggedArticle.objects.filter(content_object__provider=provider, content_object__in=Article.objects.live())
+        TaggedArticle.objects.filter(content_object__in=newest)
         .order_by().values("tag").annotate(n=Count("*"))
         .order_by("-n", "tag__name").values_list("tag__slug", "tag__name")[:TOPICS]
     )

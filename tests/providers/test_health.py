@@ -199,3 +199,10 @@ def test_the_page_row_counts_the_same_days_on_either_path(outlet, make_article, 
     assert sum(getattr(later, f"day_{i}") for i in range(health.DAYS)) < sum(
         getattr(found, f"day_{i}") for i in range(health.DAYS))
     assert health.live_provider_with_public_health("no-such-outlet") is None
+
+
+def test_top_topics_are_those_of_the_newest_live_articles(outlet, monkeypatch):
+    """Ranked over a fixed number of the newest, so an outlet's page costs the same at any size."""
+    assert [name for _, name in health.top_topics(outlet)] == ["Climate", "Energy"]
+    monkeypatch.setattr(health, "TOPICS_SAMPLE", 1)
+    assert [name for _, name in health.top_topics(outlet)] == ["Climate"]
