@@ -19,12 +19,14 @@ leaves it out. Steps, in a throw-away database on the shared PostgreSQL
    the remaining ``--new`` files of the corpus, which are new to the table,
    with ``import_articles``: **the import rate at ~1,000,000 rows**, measured;
 4. ``VACUUM ANALYZE`` again, then time, in a child process with
-   production settings and the page cache off (every request renders): the
-   front page, the 50th page of the front page's list (following "older"
-   links), a topic page (a big topic, and one of three old articles), a category page,
-   a provider page, an unknown category's 404, an article page and a search results page, through
-   Django's test client; and searches as the results page runs them over
-   bench_search.py's query set;
+   production settings and the page cache off (every request renders), through
+   Django's test client: every public list (front, a big topic, a provider, a
+   category, an author given a byline on one published article in 20, "our
+   reporting", the story index, a year and a month of the archive, a year of old
+   copies), each one's 50th page (following "older" links) and a page of old
+   copies (a cursor 30 years back); a topic of three old articles, the biggest
+   story's page, an unknown category's 404, an article page and a search results
+   page; and searches as the results page runs them over bench_search.py's query set;
 5. ``pg_database_size`` and the biggest relations.
 
 Prints one markdown section.
