@@ -63,8 +63,10 @@ class PublicSiteMixin:
     builds them from the scalar values ``list_keys()`` returns (an id, a
     category, a date range). The first and older pages run it as a query
     compiled once per process (``list_rows``); newer pages (``?after=``) and
-    the plain fallback evaluate the same queryset, so the paths cannot disagree. ``list_keys()`` returning
-    None keeps a list on the plain ORM (a small topic is filtered by a list of ids).
+    the plain fallback evaluate the same queryset, so the paths cannot
+    disagree. ``list_keys()`` returning None keeps a list on the plain ORM (a
+    small topic is filtered by a list of ids). ``left_out()`` ids (the desk's
+    pins) are excluded in SQL on the ORM path and in Python on the compiled one.
 
     Staff with change permission may preview what is not live (the article
     page asks ``can_preview``); nothing else on the public site differs for them.
