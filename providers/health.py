@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from articles.caching import per_version
 from articles.models import Article, ImportRun, TaggedArticle
 from newsroom.prepared import PreparedQuerySet
 
@@ -121,7 +122,8 @@ def public_health(provider, now=None):
     return PublicHealth(
         days=[(start.date(), getattr(provider, f"day_{i}")) for i, start in enumerate(starts)],
         average_quality=provider.avg_quality,
-        topics=top_topics(provider),
+        # Shared by every reader until the content changes (articles.caching.per_version).
+        topics=per_version(f"provider-topics:{provider.pk}", lambda: top_topics(provider)),
         latest=getattr(provider, "latest_live_at", None),
     )
 

@@ -206,3 +206,12 @@ def test_top_topics_are_those_of_the_newest_live_articles(outlet, monkeypatch):
     assert [name for _, name in health.top_topics(outlet)] == ["Climate", "Energy"]
     monkeypatch.setattr(health, "TOPICS_SAMPLE", 1)
     assert [name for _, name in health.top_topics(outlet)] == ["Climate"]
+
+
+def test_top_topics_are_ranked_again_after_a_content_change(client, outlet, make_article):
+    """Kept once per content version: a new article's topic shows at the next change."""
+    assert ">Energy</a>" in client.get("/providers/outlet/").content.decode()
+    for _ in range(3):
+        make_article(provider=outlet, published_at=timezone.now(), topics=["Water"])
+    html = client.get("/providers/outlet/").content.decode()
+    assert html.index(">Water</a>") < html.index(">Climate</a>")
