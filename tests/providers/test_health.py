@@ -63,8 +63,8 @@ def test_the_page_shows_average_quality_and_topics_of_live_articles(client, outl
 
 
 def test_the_provider_page_keeps_its_query_count(client, outlet, django_assert_num_queries):
-    # The provider with its chart and quality, its top topics, its articles, their pictures.
-    with django_assert_num_queries(4):
+    # The provider with its quality, its chart's days, its top topics, its articles, their pictures.
+    with django_assert_num_queries(5):
         assert client.get("/providers/outlet/").status_code == 200
 
 
