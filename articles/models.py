@@ -150,12 +150,21 @@ class ArticleQuerySet(models.QuerySet):
         cannot tell the two apart; this method looks, with one query of at
         most ``SMALL_TOPIC + 1`` keys, and filters a small topic's articles by key.
         """
+        ids = self.small_topic_ids(topic)
+        if ids is not None:
+            return self.filter(pk__in=ids)
+        return self.on_topic(topic)
+
+    def small_topic_ids(self, topic):
+        """The ids of ``topic``'s articles if it has at most ``SMALL_TOPIC``, else None (one query)."""
         ids = list(
             TaggedArticle.objects.filter(tag=topic)
             .values_list("content_object_id", flat=True)[: self.SMALL_TOPIC + 1]
         )
-        if len(ids) <= self.SMALL_TOPIC:
-            return self.filter(pk__in=ids)
+        return ids if len(ids) <= self.SMALL_TOPIC else None
+
+    def on_topic(self, topic):
+        """The articles on ``topic`` (a Topic or its id) by a join: how a big topic is listed."""
         return self.filter(tagged_topics__tag=topic)
 
     def published(self):

@@ -58,13 +58,17 @@ def older_than(queryset, published_at, pk):
     return queryset.filter(older, published_at__lte=published_at)
 
 
-def paginate_by_cursor(queryset, request, page_size, fetch_older=None):
+def paginate_by_cursor(queryset, request, page_size, fetch_older=None, fetch=None):
     """Cut ``queryset`` (ordered newest first) into a ``CursorPage`` from ``?before=``/``?after=``.
 
     ``fetch_older(published_at, pk, limit)``, when given, answers for an older
     page (``?before=``) instead of ``older_than(queryset, ...)[:limit]``: the
-    same rows from a query compiled once (``newsroom.prepared``).
+    same rows from a query compiled once (``newsroom.prepared``). ``fetch(limit,
+    cursor=None)`` answers for the first page and older ones alike.
     """
+    if fetch is not None and fetch_older is None:
+        def fetch_older(published_at, pk, limit):
+            return fetch(limit, (published_at, pk))
     before, after = request.GET.get("before"), request.GET.get("after")
     if after:
         published_at, pk = _parse_cursor(after)
@@ -82,6 +86,8 @@ def paginate_by_cursor(queryset, request, page_size, fetch_older=None):
             rows = list(fetch_older(published_at, pk, page_size + 1))
         else:
             rows = list(older_than(queryset, published_at, pk)[: page_size + 1])
+    elif fetch is not None:
+        rows = list(fetch(page_size + 1))
     else:
         rows = list(queryset[: page_size + 1])
     items = rows[:page_size]

@@ -1,13 +1,14 @@
 """Public author pages and the newsroom's own reporting, as cursor-paginated lists of live articles."""
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles import rendering
 from articles.presenting import feed_links
-from articles.views.base import PublicSiteMixin
+from articles.queries import listed_articles
+from articles.views.base import PublicSiteMixin, first_or_404
 from cdn import keys as surrogate_keys
+from newsroom.prepared import PreparedQuerySet
 
 from .models import Author
 
@@ -37,6 +38,10 @@ def safe_links(author):
     return [url for url in (rendering.web_url(link) for link in stored if isinstance(link, str)) if url]
 
 
+# An author page's author, compiled once per process (newsroom.prepared).
+live_author = PreparedQuerySet(lambda slug: Author.objects.live().filter(slug=slug), "")
+
+
 class AuthorDetailView(PublicSiteMixin, ListView):
     """One of our authors: who they are, then their live articles, newest first."""
 
@@ -45,9 +50,16 @@ class AuthorDetailView(PublicSiteMixin, ListView):
     def get_queryset(self):
         # An author with no live article has no public page yet.
         surrogate_keys.shows(surrogate_keys.author_list(self.kwargs["slug"]))
-        self.author = get_object_or_404(Author.objects.live(), slug=self.kwargs["slug"])
+        self.author = first_or_404(live_author(self.kwargs["slug"]))
         surrogate_keys.shows(surrogate_keys.author(self.author.pk))
-        return super().get_queryset().filter(bylines__author=self.author)
+        return super().get_queryset()
+
+    @staticmethod
+    def list_articles(author_id):
+        return listed_articles().filter(bylines__author=author_id)
+
+    def list_keys(self):
+        return (self.author.pk,)
 
     def get_context_data(self, **kwargs):
         author = self.author
@@ -69,8 +81,9 @@ class HouseView(PublicSiteMixin, ListView):
     template_name = "articles/article_list.html"
     heading = "Our reporting"
 
-    def get_queryset(self):
-        return super().get_queryset().house()
+    @staticmethod
+    def list_articles():
+        return listed_articles().house()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -19,12 +19,14 @@ leaves it out. Steps, in a throw-away database on the shared PostgreSQL
    the remaining ``--new`` files of the corpus, which are new to the table,
    with ``import_articles``: **the import rate at ~1,000,000 rows**, measured;
 4. ``VACUUM ANALYZE`` again, then time, in a child process with
-   production settings and the page cache off (every request renders): the
-   front page, the 50th page of the front page's list (following "older"
-   links), a topic page (a big topic, and one of three old articles), a category page,
-   a provider page, an unknown category's 404, an article page and a search results page, through
-   Django's test client; and searches as the results page runs them over
-   bench_search.py's query set;
+   production settings and the page cache off (every request renders), through
+   Django's test client: every public list (front, a big topic, a provider, a
+   category, an author given a byline on one published article in 20, "our
+   reporting", the story index, a year and a month of the archive, a year of old
+   copies), each one's 50th page (following "older" links) and a page of old
+   copies (a cursor 30 years back); a topic of three old articles, the biggest
+   story's page, an unknown category's 404, an article page and a search results
+   page; and searches as the results page runs them over bench_search.py's query set;
 5. ``pg_database_size`` and the biggest relations.
 
 Prints one markdown section.
@@ -43,8 +45,10 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
+from types import SimpleNamespace
 
 from common import corpus, log
 
@@ -208,9 +212,14 @@ def measure():
 
     django.setup()
     from bench_search import QUERIES, one_search
+    from django.db import connection
+    from django.db.models import Count
     from django.test import Client
 
     from articles.models import Article, Topic
+    from articles.pagination import cursor_for
+    from authors.models import Author
+    from stories.models import Story
 
     client = Client()
 
@@ -226,30 +235,68 @@ def measure():
         samples = [timed_get(path, status)[0] for _ in range(PAGE_REPEAT)]
         return {"path": path, "median_ms": statistics.median(samples), "max_ms": max(samples)}
 
-    # The 50th page of the front page's list: follow "older" links (cursor pagination).
-    deep, depth = "/", 1
-    for _ in range(49):
-        match = re.search(r'<a rel="next" href="\?([^"]*)"', timed_get(deep)[1])
-        if not match:
-            break
-        deep, depth = "/?" + unescape(match.group(1)), depth + 1
+    def deep_page(path, pages=50):
+        """The ``pages``-th page of the list at ``path``, following its "older" links; and its number."""
+        url, depth = path, 1
+        for _ in range(pages - 1):
+            match = re.search(r'<a rel="next" href="\?([^"]*)"', timed_get(url)[1])
+            if not match:
+                break
+            url, depth = path + "?" + unescape(match.group(1)), depth + 1
+        return url, depth
+
     newest = Article.objects.live().order_by("-published_at", "-id").first()
+    # A page of old copies: the list from a cursor 30 years back (copies are dated 5 years apart).
+    old = newest.published_at - timedelta(days=365 * 30)
+    old_cursor = f"?before={cursor_for(SimpleNamespace(published_at=old, pk=2**62))}"
     topic = newest.topics.order_by("name").first()
     # A long-tail topic: three of the oldest live articles, decades down the date index.
-    rare = Topic.objects.create(name="Bench rare topic")
+    rare, _ = Topic.objects.get_or_create(name="Bench rare topic")
     for article in Article.objects.live().order_by("published_at")[:3]:
         article.topics.add(rare)
-    pages = {
-        "front page": page_figures("/"),
-        f"front page list, page {depth} (older links followed)": page_figures(deep),
-        "topic page": page_figures(f"/topics/{topic.slug}/") if topic else None,
+    # One of our reporters, with a byline on one live article in 20, of every age.
+    author, _ = Author.objects.get_or_create(slug="bench-reporter", defaults={"name": "Bench reporter"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO authors_byline (article_id, author_id, position) SELECT id, %s, 0 "
+            "FROM articles_article WHERE id %% 20 = 0 AND status = 'published' ON CONFLICT DO NOTHING",
+            [author.pk],
+        )
+        # What autovacuum would do soon after: the planner must know the author's size.
+        cursor.execute("ANALYZE authors_byline")
+    story = (Story.objects.filter(memberships__article__in=Article.objects.live())
+             .annotate(n=Count("memberships")).order_by("-n", "pk").first())
+    lists = {
+        "front page": "/",
+        "topic page": f"/topics/{topic.slug}/" if topic else None,
+        "provider page": newest.provider.get_absolute_url(),
+        "category page": f"/categories/{newest.category}/" if newest.category else None,
+        "author page": author.get_absolute_url(),
+        "our reporting": "/our-reporting/",
+        "story index": "/stories/",
+        # An archive's old copies are another year's archive.
+        "archive, year": f"/archive/{newest.published_at:%Y}/",
+        "archive, month": f"/archive/{newest.published_at:%Y/%m}/",
+        f"archive, year of old copies ({old:%Y})": f"/archive/{old:%Y}/",
+    }
+    pages = {}
+    for name, path in lists.items():
+        if not path:
+            continue
+        pages[name] = page_figures(path)
+        deep, depth = deep_page(path)
+        if depth > 1:
+            pages[f"{name}, page {depth} (older links followed)"] = page_figures(deep)
+        if not path.startswith("/archive/"):
+            pages[f"{name}, old copies (30 years back)"] = page_figures(path + old_cursor)
+    pages.update({
         "topic page, a topic of three old articles": page_figures(f"/topics/{rare.slug}/"),
-        "category page": page_figures(f"/categories/{newest.category}/") if newest.category else None,
-        "provider page": page_figures(newest.provider.get_absolute_url()),
+        f"story page (biggest story, {story.n if story else 0} articles)":
+            page_figures(story.get_absolute_url()) if story else None,
         "unknown category (404)": page_figures("/categories/no-such-category/", 404),
         "article page": page_figures(newest.get_absolute_url()),
         "search results page (`satellite`)": page_figures("/search/?q=satellite"),
-    }
+    })
 
     kinds = {}
     for kind, queries in QUERIES.items():
@@ -368,8 +415,9 @@ def main():
                 vacuum_analyze(conn)
                 figures["size"], figures["relations"], figures["counts"] = sizes(conn)
             log("scale: measure pages and searches")
+            # The child's errors reach this terminal: a failed measure says why.
             out = subprocess.run([str(PYTHON), __file__, "--measure"], cwd=ROOT, env=env, check=True,
-                                 capture_output=True, text=True, timeout=STEP_TIMEOUT).stdout
+                                 stdout=subprocess.PIPE, text=True, timeout=STEP_TIMEOUT).stdout
             figures["measured"] = json.loads(out.strip().splitlines()[-1])
         finally:
             if args.keep:

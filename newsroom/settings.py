@@ -175,10 +175,12 @@ def _database_options(database):
         database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
         # PostgreSQL's JIT compiles queries whose estimated cost is high: tens to
         # hundreds of milliseconds spent on a page's short queries (a provider
-        # page's 404 took 500 ms with it, 50 ms without). Off for this site's
-        # connections; a URL's own ?options=... wins.
+        # page's 404 took 500 ms with it, 50 ms without). Parallel workers
+        # likewise: starting them cost an author page's 0.06 ms lookup 17 ms at a
+        # million articles, and a busy site has no idle cores for them anyway.
+        # Both off for this site's connections; a URL's own ?options=... wins.
         if database["ENGINE"] == "django.db.backends.postgresql":
-            database["OPTIONS"].setdefault("options", "-c jit=off")
+            database["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 
 
 for _database in DATABASES.values():

@@ -1,10 +1,11 @@
 """Provider pages on the public site: an index of outlets and each outlet's live articles."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.views.generic import ListView
 
 from articles import rendering
 from articles.presenting import feed_links
+from articles.queries import listed_articles
 from articles.views.base import INDEX_PAGE_SIZE, PublicSiteMixin
 from cdn import keys as surrogate_keys
 
@@ -38,11 +39,18 @@ class ProviderDetailView(PublicSiteMixin, ListView):
         # An outlet only unpublished articles come from is not there yet for readers.
         # Filed under its list key first: an outlet not live yet is a 404 a CDN keeps until it is.
         surrogate_keys.shows(surrogate_keys.provider_list(self.kwargs["slug"]))
-        self.provider = get_object_or_404(
-            health.with_public_health(Provider.objects.live()), slug=self.kwargs["slug"]
-        )
+        self.provider = health.live_provider_with_public_health(self.kwargs["slug"])
+        if self.provider is None:
+            raise Http404("No such source.")
         surrogate_keys.shows(surrogate_keys.provider(self.provider.pk))
-        return super().get_queryset().filter(provider=self.provider)
+        return super().get_queryset()
+
+    @staticmethod
+    def list_articles(provider_id):
+        return listed_articles().filter(provider=provider_id)
+
+    def list_keys(self):
+        return (self.provider.pk,)
 
     def get_context_data(self, **kwargs):
         numbers = health.public_health(self.provider)

@@ -14,8 +14,12 @@ from articles.presenting import path_for, stories
 from articles.queries import listed_articles
 from articles.views.base import PublicSiteMixin
 from cdn import keys as surrogate_keys
+from newsroom.prepared import PreparedQuerySet
 
 from .models import Story, newest_of_each_story, outlets_of
+
+# A story's live articles, newest first: compiled once per process (newsroom.prepared).
+story_articles = PreparedQuerySet(lambda story_id: listed_articles().filter(story_membership__story=story_id), 0)
 
 
 @dataclass
@@ -89,7 +93,8 @@ class StoryIndexView(PublicSiteMixin, ListView):
     template_name = "stories/story_index.html"
     heading = "Stories"
 
-    def get_queryset(self):
+    @staticmethod
+    def list_articles():
         return newest_of_each_story(listed_articles())
 
     def stories_for(self, articles):
@@ -115,7 +120,7 @@ class StoryDetailView(PublicSiteMixin, TemplateView):
             return redirect(story.merged_into or story, permanent=True)
         if story.merged_into:
             return redirect(story.merged_into, permanent=True)
-        articles = list(listed_articles().filter(story_membership__story=story))
+        articles = story_articles(story.pk)
         if not articles:
             raise Http404("No live article in this story.")
         outlets, earliest = full_coverage(articles)

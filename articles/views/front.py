@@ -1,18 +1,16 @@
 """The front page: the lead story, the desk's top stories, then the latest live articles."""
 
-from datetime import UTC, datetime
-
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from articles.pagination import CursorPage, cursor_for, older_than, paginate_by_cursor
+from articles.pagination import CursorPage, cursor_for, paginate_by_cursor
 from articles.presenting import stories
 from articles.queries import lead_images, listed_articles
 from curation.pages import front_page_pins
 from newsroom.prepared import PreparedQuerySet
 from stories.models import one_per_story, with_story
 
-from .base import PublicSiteMixin
+from .base import PublicSiteMixin, older_rows
 
 # The lead story is picked among this many of the newest live articles; the
 # rest make the front page's first page, so there must be more than a page.
@@ -54,23 +52,14 @@ _front_page_lead_images = PreparedQuerySet(
 )
 
 
-# Older pages (?before=): the same list from the cursor on, compiled once per
-# number of rows fetched. The lead and top stories are left out here rather
-# than in SQL, so that their ids (a list of any length) do not change the query:
-# the page fetches as many more rows as it may drop.
-_older_front_pages = {}
+def front_page_articles():
+    """The front page's list: live articles, each with its story (one event shows once)."""
+    return with_story(listed_articles())
 
 
 def older_front_page(published_at, pk, limit, leave_out=()):
     """The front page's articles after the cursor ``(published_at, pk)``: ``limit`` of them."""
-    fetch = limit + len(leave_out)
-    prepared = _older_front_pages.get(fetch)
-    if prepared is None:
-        prepared = _older_front_pages[fetch] = PreparedQuerySet(
-            lambda published_at, pk: older_than(with_story(listed_articles()), published_at, pk)[:fetch],
-            datetime(2000, 1, 1, tzinfo=UTC), 0,
-        )
-    return [article for article in prepared(published_at, pk) if article.pk not in leave_out][:limit]
+    return older_rows(front_page_articles, (), published_at, pk, limit, leave_out)
 
 
 class FrontPageView(PublicSiteMixin, ListView):
@@ -123,7 +112,7 @@ class FrontPageView(PublicSiteMixin, ListView):
         if self.first_page:
             # Cut from the candidates (paginate_queryset): no queryset to build.
             return self.candidates
-        articles = with_story(listed_articles())
+        articles = front_page_articles()
         return articles.exclude(pk__in=self.shown_above) if self.shown_above else articles
 
     def paginate_queryset(self, queryset, page_size):

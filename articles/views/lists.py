@@ -1,15 +1,19 @@
 """Lists of live articles by topic and category, and the topic index."""
 
-from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.collation import Alphabetical
-from articles.models import Topic
+from articles.models import Article, Topic
 from articles.presenting import feed_links, stories
+from articles.queries import listed_articles
 from cdn import keys as surrogate_keys
 from curation.pages import topic_page_pins
+from newsroom.prepared import PreparedQuerySet
 
-from .base import INDEX_PAGE_SIZE, PublicSiteMixin
+from .base import INDEX_PAGE_SIZE, PublicSiteMixin, first_or_404
+
+# A topic page's topic, compiled once per process (newsroom.prepared).
+live_topic = PreparedQuerySet(lambda slug: Topic.objects.live().filter(slug=slug), "")
 
 
 class TopicView(PublicSiteMixin, ListView):
@@ -19,13 +23,28 @@ class TopicView(PublicSiteMixin, ListView):
         # A topic only unpublished articles carry is not there yet for readers.
         # Filed under its list key first: a topic not live yet is a 404 a CDN keeps until its first article.
         surrogate_keys.shows(surrogate_keys.topic_list(self.kwargs["slug"]))
-        self.topic = get_object_or_404(Topic.objects.live(), slug=self.kwargs["slug"])
+        self.topic = first_or_404(live_topic(self.kwargs["slug"]))
         surrogate_keys.shows(surrogate_keys.topic(self.topic.pk))
         # The desk's pins for this page (curation): its lead and top stories,
         # which the list leaves out on every page.
         self.pinned = topic_page_pins(self.topic)
-        articles = super().get_queryset().tagged(self.topic)
-        return articles.exclude(pk__in=[article.pk for article in self.pinned]) if self.pinned else articles
+        # A small topic is listed from its links (ArticleQuerySet.tagged): a list
+        # of ids, which a compiled query cannot take, so its pages stay on the ORM.
+        self.small_topic_ids = Article.objects.small_topic_ids(self.topic)
+        if self.small_topic_ids is not None:
+            articles = listed_articles().filter(pk__in=self.small_topic_ids)
+            return articles.exclude(pk__in=self.left_out()) if self.pinned else articles
+        return super().get_queryset()
+
+    @staticmethod
+    def list_articles(topic_id):
+        return listed_articles().on_topic(topic_id)
+
+    def list_keys(self):
+        return (self.topic.pk,) if self.small_topic_ids is None else None
+
+    def left_out(self):
+        return [article.pk for article in self.pinned]
 
     def stories_for(self, articles):
         first_page = not (self.request.GET.get("before") or self.request.GET.get("after"))
@@ -68,8 +87,12 @@ class CategoryView(PublicSiteMixin, ListView):
     template_name = "articles/article_list.html"
     allow_empty = False
 
-    def get_queryset(self):
-        return super().get_queryset().filter(category=self.kwargs["category"])
+    @staticmethod
+    def list_articles(category):
+        return listed_articles().filter(category=category)
+
+    def list_keys(self):
+        return (self.kwargs["category"],)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.kwargs["category"], kind="Category", **kwargs)

@@ -65,8 +65,8 @@ PAGES = {
     "/topics/topic-0/": 5,
     # A count and a page of topics.
     "/topics/": 2,
-    # The provider with its chart and quality, its top topics, the list, its pictures.
-    "/providers/outlet/": 4,
+    # The provider with its quality, its chart's days, its top topics, the list, its pictures.
+    "/providers/outlet/": 5,
     "/providers/": 2,
     # Is the category empty, the list, its pictures.
     "/categories/news/": 3,
@@ -137,3 +137,42 @@ def test_a_category_page_walks_its_own_index_not_every_article(client, site):
         cursor.execute(f"EXPLAIN QUERY PLAN {queries.captured_queries[-1]['sql']}")
         plan = " ".join(row[-1] for row in cursor.fetchall())
     assert "article_category_date" in plan, plan
+
+
+# Older pages (?before=) of every list: the same queries as their first page,
+# the list itself now starting from the cursor.
+OLDER_PAGES = {
+    # The topic, its size, the list, its pictures (its pins were read by the
+    # first page, once for this content version).
+    "/topics/topic-0/": 4,
+    # The provider with its quality, its chart's days, the list, its pictures (its top
+    # topics were ranked by the first page, once for this content version).
+    "/providers/outlet/": 4,
+    # Is the category empty, the list, its pictures.
+    "/categories/news/": 3,
+    # Is the year empty, its months, the list, its pictures.
+    "/archive/2024/": 4,
+    "/archive/2024/05/": 3,
+    # The list with each story's size, its pictures, the stories' outlets.
+    "/stories/": 3,
+}
+
+
+@pytest.mark.parametrize("url", OLDER_PAGES)
+def test_older_list_pages_stay_within_the_limit(client, site, django_assert_num_queries, make_article, url):
+    from articles.models import Article
+    from stories.models import Membership, Story
+
+    site(6)
+    provider = Article.objects.first().provider
+    for n in range(2 * PAGE_SIZE + 5):
+        article = make_article(provider=provider, category="news", topics=["Topic 0"])
+        story = Story.objects.create(title=f"Event {n}", slug=f"event-{n}")
+        Membership.objects.create(article=article, story=story)
+        Membership.objects.create(article=make_article(provider=provider), story=story)
+    content_version()
+    banners_for_pages()
+    html = client.get(url).content.decode()
+    older = re.search(r'rel="next" href="\?(before=[0-9-]+)"', html).group(1)
+    with django_assert_num_queries(OLDER_PAGES[url]):
+        assert client.get(f"{url}?{older}").status_code == 200

@@ -24,14 +24,38 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def newsroom(make_article):
-    """Enough live articles for two front pages, with pictures, topics and pins."""
+def newsroom(make_article, make_provider, monkeypatch):
+    """Enough live articles for three pages of every list, with pictures, topics, pins and stories.
+
+    Every article is from one outlet, in one category, on one big topic (above
+    ``SMALL_TOPIC``, lowered here), in May 2024; one in three is also by our
+    own reporter, and they come in pairs, one story each.
+    """
+    from articles.models import ArticleQuerySet
+    from authors.models import Author, Byline
+    from stories.models import Membership, Story
+
+    monkeypatch.setattr(ArticleQuerySet, "SMALL_TOPIC", 10)
     start = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
-    articles = [
-        make_article(title=f"Story {n}", topics=["Energy"], published_at=start + timedelta(hours=n),
-                     heat=n % 7, quality=(n * 13) % 100)
-        for n in range(45)
-    ]
+    outlet = make_provider(name="Outlet", slug="outlet")
+    reporter = Author.objects.create(name="Reporter", slug="reporter")
+    articles = []
+    for n in range(65):
+        house = n % 3 == 0
+        article = make_article(
+            title=f"Story {n}", topics=["Energy"], published_at=start + timedelta(hours=n),
+            heat=n % 7, quality=(n * 13) % 100, category="news", provider=outlet,
+        )
+        if house:
+            type(article).objects.filter(pk=article.pk).update(provider=None, web_url=None)
+            Byline.objects.create(article=article, author=reporter)
+        articles.append(article)
+    # Two articles at the same instant: the id breaks the tie on every list.
+    articles[21].__class__.objects.filter(pk=articles[21].pk).update(published_at=articles[20].published_at)
+    for first in range(0, 64, 2):
+        story = Story.objects.create(title=f"Event {first}", slug=f"event-{first}")
+        for article in articles[first:first + 2]:
+            Membership.objects.create(article=article, story=story)
     for article in articles[::3]:
         Image.objects.create(article=article, position=0, url=f"https://img.example/{article.pk}.jpg",
                              width=800, height=600, title=f"Picture of {article.title}")
@@ -42,20 +66,34 @@ def newsroom(make_article):
     return articles
 
 
-def older_page(client, url):
-    """The URL of the page after ``url``, from its own "older" link."""
-    html = client.get(url).content.decode()
-    return "/?before=" + html.split('href="?before=', 1)[1].split('"', 1)[0]
+def older(client, url, pages=1):
+    """The URL ``pages`` pages after ``url``, following its "older" links."""
+    for _ in range(pages):
+        html = client.get(url).content.decode()
+        url = url.split("?", 1)[0] + "?before=" + html.split('href="?before=', 1)[1].split('"', 1)[0]
+    return url
 
 
-# Every public page that runs a prepared query: what it lists comes from one.
+# Every public list, and each one's older pages: what they list comes from a prepared query.
+LISTS = {
+    "front page": "/",
+    "topic page": "/topics/energy/",
+    "provider page": "/providers/outlet/",
+    "category page": "/categories/news/",
+    "author page": "/authors/reporter/",
+    "our reporting": "/our-reporting/",
+    "year archive": "/archive/2024/",
+    "month archive": "/archive/2024/05/",
+    "story index": "/stories/",
+}
 PAGES = {
-    "front page": lambda client, articles: "/",
-    "older front page": lambda client, articles: older_page(client, "/"),
-    "oldest front page": lambda client, articles: older_page(client, older_page(client, "/")),
+    **{name: (lambda url: lambda client, articles: url)(url) for name, url in LISTS.items()},
+    **{f"older {name}": (lambda url: lambda client, articles: older(client, url))(url) for name, url in LISTS.items()},
+    **{f"oldest {name}": (lambda url: lambda client, articles: older(client, url, 2))(url)
+       for name, url in LISTS.items() if name not in ("author page", "our reporting", "story index")},
     "article page": lambda client, articles: articles[10].get_absolute_url(),
     "article page with pictures": lambda client, articles: articles[9].get_absolute_url(),
-    "topic page": lambda client, articles: "/topics/energy/",
+    "story page": lambda client, articles: "/stories/event-20/",
 }
 
 

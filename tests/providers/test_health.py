@@ -63,8 +63,8 @@ def test_the_page_shows_average_quality_and_topics_of_live_articles(client, outl
 
 
 def test_the_provider_page_keeps_its_query_count(client, outlet, django_assert_num_queries):
-    # The provider with its chart and quality, its top topics, its articles, their pictures.
-    with django_assert_num_queries(4):
+    # The provider with its quality, its chart's days, its top topics, its articles, their pictures.
+    with django_assert_num_queries(5):
         assert client.get("/providers/outlet/").status_code == 200
 
 
@@ -180,3 +180,38 @@ def test_the_health_panel_lists_the_providers_rejected_files(client, write_artic
     assert "Rejected files in the latest imports: 1" in html
     assert f"{bad}: invalid_value at quality" in html
     assert str(other) not in html
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_the_page_row_counts_the_same_days_on_either_path(outlet, make_article, settings, mode):
+    """The provider page's row is compiled once (newsroom.prepared); its day bounds are placeholders."""
+    settings.PREPARED_QUERIES = mode
+    now = timezone.now()
+    for days_ago in (0, 1, 1, 6, 29, 30):
+        make_article(provider=outlet, published_at=now - timedelta(days=days_ago, minutes=5))
+    expected = health.with_public_health(Provider.objects.live().filter(slug="outlet")).get()
+    found = health.live_provider_with_public_health("outlet")
+    fields = [f"day_{i}" for i in range(health.DAYS)] + ["avg_quality", "latest_live_at"]
+    assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert sum(getattr(found, f"day_{i}") for i in range(health.DAYS)) >= 5
+    # Another day, other bounds: the compiled query takes them as values.
+    later = health.live_provider_with_public_health("outlet", now=now + timedelta(days=2))
+    assert sum(getattr(later, f"day_{i}") for i in range(health.DAYS)) < sum(
+        getattr(found, f"day_{i}") for i in range(health.DAYS))
+    assert health.live_provider_with_public_health("no-such-outlet") is None
+
+
+def test_top_topics_are_those_of_the_newest_live_articles(outlet, monkeypatch):
+    """Ranked over a fixed number of the newest, so an outlet's page costs the same at any size."""
+    assert [name for _, name in health.top_topics(outlet)] == ["Climate", "Energy"]
+    monkeypatch.setattr(health, "TOPICS_SAMPLE", 1)
+    assert [name for _, name in health.top_topics(outlet)] == ["Climate"]
+
+
+def test_top_topics_are_ranked_again_after_a_content_change(client, outlet, make_article):
+    """Kept once per content version: a new article's topic shows at the next change."""
+    assert ">Energy</a>" in client.get("/providers/outlet/").content.decode()
+    for _ in range(3):
+        make_article(provider=outlet, published_at=timezone.now(), topics=["Water"])
+    html = client.get("/providers/outlet/").content.decode()
+    assert html.index(">Water</a>") < html.index(">Climate</a>")
