@@ -32,6 +32,8 @@ class SearchResults:
     many more there are means checking that each match is live, which for a
     common word costs more than ranking them, and readers refine a search
     rather than read page eleven. ``truncated`` tells whether there were more.
+    On PostgreSQL the pages rank the newest matches only (see
+    ``search.engines.postgresql.best``); ``queryset`` always ranks them all.
     """
 
     # Tells Paginator the order is deliberate.
@@ -57,7 +59,7 @@ class SearchResults:
         """How many results there are, up to ``max_results``."""
         if self._ranked is None:
             best = (
-                list(self.queryset.values_list("pk", "rank")[:self.max_results + 1])
+                self.engine.best(self._articles, self.query, self.max_results + 1)
                 if self.query else []
             )
             self.truncated = len(best) > self.max_results
