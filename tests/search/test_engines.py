@@ -134,3 +134,68 @@ def test_truncating_articles_empties_the_index(make_article):
         cursor.execute("TRUNCATE articles_article CASCADE")
 
     assert not PostgresIndexEntry.objects.exists()
+
+
+def test_the_results_page_ranks_like_the_full_ranking_below_the_bound(make_article):
+    """Below the candidate bound, the page's ranking is the full ranking (the admin's, the API's)."""
+    now = timezone.now()
+    make_article(title="Solar farms", body="solar " * 5, published_at=now - timedelta(days=3))
+    make_article(title="Grid news", excerpt="A solar project", published_at=now - timedelta(days=2))
+    make_article(title="Weather", body="Sunny, solar panels humming", published_at=now - timedelta(days=1))
+    make_article(title="Solar eclipse", published_at=now - timedelta(days=4))
+    make_article(title="Solar", excerpt="solar", body="solar", status=Article.Status.DRAFT)
+
+    results = search("solar")
+
+    assert [a.title for a in results[:20]] == [a.title for a in results.queryset]
+    assert [a.title for a in results[:20]][-2:] == ["Grid news", "Weather"]
+    assert results.count() == 4  # the draft is not live
+
+
+@on_postgresql
+def test_on_postgresql_the_page_ranks_only_the_newest_matches(make_article, monkeypatch):
+    from search.engines import postgresql
+
+    monkeypatch.setattr(postgresql, "CANDIDATES", 2)
+    now = timezone.now()
+    make_article(title="Solar", excerpt="Solar", published_at=now - timedelta(days=30))
+    make_article(title="Budget", body="solar subsidy", published_at=now - timedelta(days=2))
+    make_article(title="Solar roofs", published_at=now - timedelta(days=1))
+    # Newer still but not live: it must not take one of the two places.
+    make_article(title="Solar draft", status=Article.Status.DRAFT, published_at=now)
+
+    results = search("solar")
+
+    assert [a.title for a in results[:20]] == ["Solar roofs", "Budget"]  # best of the 2 newest
+    assert results.queryset.count() == 3  # the admin and the API still rank every match
+
+
+@on_postgresql
+def test_filters_narrow_the_matches_before_the_newest_are_taken(make_article, make_provider, monkeypatch):
+    from search.engines import postgresql
+
+    monkeypatch.setattr(postgresql, "CANDIDATES", 1)
+    now = timezone.now()
+    wire = make_provider()
+    make_article(title="Solar wire story", provider=wire, published_at=now - timedelta(days=9))
+    make_article(title="Solar today", published_at=now)
+
+    assert [a.title for a in search("solar").filter(provider=wire)[:20]] == ["Solar wire story"]
+    assert [a.title for a in search("solar")[:20]] == ["Solar today"]
+
+
+@on_postgresql
+def test_a_redated_article_moves_among_the_newest_matches(make_article, monkeypatch):
+    from search.engines import postgresql
+
+    monkeypatch.setattr(postgresql, "CANDIDATES", 1)
+    now = timezone.now()
+    old = make_article(title="Solar archive", published_at=now - timedelta(days=400))
+    make_article(title="Solar news", published_at=now - timedelta(days=1))
+    assert [a.title for a in search("solar")[:20]] == ["Solar news"]
+
+    # A bulk update, as the importer and the workflow write: only the triggers see it.
+    Article.objects.filter(pk=old.pk).update(published_at=now)
+
+    assert PostgresIndexEntry.objects.get(article=old).published_at == now
+    assert [a.title for a in search("solar")[:20]] == ["Solar archive"]
