@@ -199,3 +199,48 @@ def test_a_redated_article_moves_among_the_newest_matches(make_article, monkeypa
 
     assert PostgresIndexEntry.objects.get(article=old).published_at == now
     assert [a.title for a in search("solar")[:20]] == ["Solar archive"]
+
+
+@on_postgresql
+@pytest.mark.parametrize("query", ["solar", "solar panels", '"solar panels"', "solar -roof", "太陽"])
+def test_both_plans_for_the_newest_matches_rank_alike(make_article, monkeypatch, query):
+    """The planner walks the date index (common words) or sorts the GIN matches (rare ones):
+    either way the same candidates, so the same page. Equal dates included."""
+    from search.engines import postgresql
+
+    monkeypatch.setattr(postgresql, "CANDIDATES", 4)
+    now = timezone.now()
+    texts = ["Solar panels 太陽", "solar roof panels", "Solar", "the solar panels", "Panels, solar 太陽"]
+    for n in range(10):
+        make_article(title=texts[n % 5], body="solar panels " * (n % 3),
+                     published_at=now - timedelta(days=n // 2))  # pairs share a date
+
+    def page(*settings):
+        with connection.cursor() as cursor:
+            for setting in settings:
+                cursor.execute(f"SET LOCAL {setting} = off")
+            ranked = [(a.pk, a.rank) for a in search(query)[:20]]
+            plan = "\n".join(row[0] for row in _explain_candidates(cursor, query))
+            cursor.execute("RESET ALL")
+        return ranked, plan
+
+    walked, walk_plan = page("enable_bitmapscan", "enable_seqscan", "enable_sort")
+    sorted_, gin_plan = page("enable_indexscan", "enable_seqscan", "enable_nestloop")
+
+    assert "search_document_newest" in walk_plan and "search_document_gin" not in walk_plan
+    assert "search_document_gin" in gin_plan and "search_document_newest" not in gin_plan, gin_plan
+    assert walked == sorted_
+    assert len(walked) == 4
+
+
+def _explain_candidates(cursor, query):
+    from search.engines import postgresql
+    from search.query import parse
+
+    newest = (
+        Article.objects.live().filter(postgres_index__document=postgresql._tsquery(parse(query)))
+        .order_by("-postgres_index__published_at", "-pk").values("pk")[:postgresql.CANDIDATES]
+    )
+    sql, params = newest.query.sql_with_params()
+    cursor.execute(f"EXPLAIN {sql}", params)
+    return cursor.fetchall()
