@@ -96,6 +96,7 @@ class PostgresIndexEntry(models.Model):
     # The article's, copied by the triggers: orders the candidates of a search
     # from the index on this table alone (search.engines.postgresql.best).
     published_at = models.DateTimeField()
+    published = models.BooleanField()  # status is "published"
     document = SearchVectorField()
 
     class Meta:

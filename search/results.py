@@ -15,7 +15,7 @@ def search(query, *, live_only=True, queryset=None):
         articles = articles.live()
     engine = engine_for(articles.db)
     ranked = engine.matching(articles, parsed) if parsed else articles.none()
-    return SearchResults(parsed, ranked, engine, articles)
+    return SearchResults(parsed, ranked, engine, articles, live=live_only)
 
 
 class SearchResults:
@@ -40,8 +40,9 @@ class SearchResults:
     ordered = True
     max_results = 200
 
-    def __init__(self, query, queryset, engine, articles):
+    def __init__(self, query, queryset, engine, articles, live=False):
         self.query = query
+        self.live = live
         self.queryset = queryset
         self.engine = engine
         self._articles = articles
@@ -52,14 +53,14 @@ class SearchResults:
         """Narrow the results like ``QuerySet.filter`` (topic, provider, dates...)."""
         return SearchResults(
             self.query, self.queryset.filter(*args, **kwargs), self.engine,
-            self._articles.filter(*args, **kwargs),
+            self._articles.filter(*args, **kwargs), self.live,
         )
 
     def count(self):
         """How many results there are, up to ``max_results``."""
         if self._ranked is None:
             best = (
-                self.engine.best(self._articles, self.query, self.max_results + 1)
+                self.engine.best(self._articles, self.query, self.max_results + 1, self.live)
                 if self.query else []
             )
             self.truncated = len(best) > self.max_results

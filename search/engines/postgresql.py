@@ -2,8 +2,9 @@
 
 ``search_document`` holds one ``tsvector`` per article (title weight A,
 excerpt B, body C, topic names D but ranked like C) with a GIN index, and a
-copy of the article's ``published_at`` with a btree index, so the newest
-matches of a common word are found without reading every match (``best``).
+copy of the article's ``published_at`` and whether it is published, with a
+btree index of the published ones by date, so the newest matches of a common
+word are found without reading every match (``best``).
 Statement-level triggers with transition tables refresh it after every write
 to articles, their topic links and topic names, so one bulk insert of 500
 articles costs one refresh of 500 rows, and nothing that writes (the
@@ -59,8 +60,8 @@ FUNCTIONS = [
     f"""
     CREATE OR REPLACE FUNCTION search_refresh(ids bigint[]) RETURNS void
     LANGUAGE sql AS $$
-        INSERT INTO search_document (article_id, published_at, document)
-        SELECT a.id, a.published_at,
+        INSERT INTO search_document (article_id, published_at, published, document)
+        SELECT a.id, a.published_at, a.status = 'published',
                setweight(to_tsvector('{CONFIG}', search_segment(a.title)), 'A')
             || setweight(to_tsvector('{CONFIG}', search_segment(a.excerpt)), 'B')
             || setweight(to_tsvector('{CONFIG}', search_segment(a.body)), 'C')
@@ -68,7 +69,8 @@ FUNCTIONS = [
         FROM articles_article a LEFT JOIN search_topic_names(ids) t ON t.article_id = a.id
         WHERE a.id = ANY(ids)
         ON CONFLICT (article_id) DO UPDATE
-        SET document = EXCLUDED.document, published_at = EXCLUDED.published_at
+        SET document = EXCLUDED.document, published_at = EXCLUDED.published_at,
+            published = EXCLUDED.published
     $$""",
     # Topic names are the last part of the vector, weight D (ranked like C):
     # a topic change keeps the A-C part as it is and parses only the names.
@@ -88,16 +90,18 @@ FUNCTIONS = [
         IF TG_OP = 'INSERT' THEN
             PERFORM search_refresh(ARRAY(SELECT id FROM new_rows));
         ELSIF TG_OP = 'UPDATE' THEN
-            -- Editorial changes (status, schedule) need no re-indexing:
-            -- liveness is checked on articles_article at query time.
             PERFORM search_refresh(ARRAY(
                 SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                 WHERE (n.title, n.excerpt, n.body) IS DISTINCT FROM (o.title, o.excerpt, o.body)
             ));
-            -- The date orders the candidates (see best()): a redated article moves.
-            UPDATE search_document d SET published_at = n.published_at
+            -- Copied for best(): the date orders its candidates, the status
+            -- keeps drafts out of its index. Other editorial changes (schedule,
+            -- expiry) are checked on articles_article at query time.
+            UPDATE search_document d
+            SET published_at = n.published_at, published = n.status = 'published'
             FROM new_rows n
-            WHERE d.article_id = n.id AND d.published_at IS DISTINCT FROM n.published_at;
+            WHERE d.article_id = n.id
+              AND (d.published_at, d.published) IS DISTINCT FROM (n.published_at, n.status = 'published');
         ELSIF TG_OP = 'DELETE' THEN
             DELETE FROM search_document WHERE article_id IN (SELECT id FROM old_rows);
         ELSE
@@ -250,7 +254,7 @@ def matching(queryset, query):
     ).order_by(*ORDERING)
 
 
-def best(articles, query, limit):
+def best(articles, query, limit, live=False):
     """``[(id, rank)]``: the best ``limit`` of the newest ``CANDIDATES`` matches in ``articles``.
 
     Ranking reads each match's whole vector, so ranking every match costs in
@@ -262,10 +266,15 @@ def best(articles, query, limit):
     ``CANDIDATES`` live matches when the words are common, or takes the GIN
     index's matches and sorts their dates when they are rare. Filters
     (provider, topic, dates, live) apply before the bound, never after.
+    ``live``: ``articles`` are live ones only; the walk then skips drafts in
+    the index itself (a partial index of published documents), not row by row.
     """
     tsquery = _tsquery(query)
+    matches = articles.filter(postgres_index__document=tsquery)
+    if live:
+        matches = matches.filter(postgres_index__published=True)
     newest = (
-        articles.filter(postgres_index__document=tsquery)
+        matches
         .order_by("-postgres_index__published_at", "-pk")
         .values("pk")[:CANDIDATES]
     )

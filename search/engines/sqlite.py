@@ -282,7 +282,7 @@ def matching(queryset, query):
     return queryset
 
 
-def best(articles, query, limit):
+def best(articles, query, limit, live=False):
     """``[(id, rank)]`` of the best ``limit`` matches in ``articles`` (the results page).
 
     FTS5 ranks in its own index and stops after ``limit`` live ones, so
