@@ -218,8 +218,8 @@ def test_publishing_and_withdrawing_reach_the_index_of_published_matches(make_ar
 @on_postgresql
 @pytest.mark.parametrize("query", ["solar", "solar panels", '"solar panels"', "solar -roof", "太陽"])
 def test_both_plans_for_the_newest_matches_rank_alike(make_article, monkeypatch, query):
-    """The planner walks the date index (common words) or sorts the GIN matches (rare ones):
-    either way the same candidates, so the same page. Equal dates included."""
+    """Without RUM, the planner walks the date index (common words) or sorts the GIN matches
+    (rare ones): either way the same candidates, so the same page. Equal dates included."""
     from search.engines import postgresql
 
     monkeypatch.setattr(postgresql, "CANDIDATES", 4)
@@ -231,7 +231,8 @@ def test_both_plans_for_the_newest_matches_rank_alike(make_article, monkeypatch,
 
     def page(*statements):
         with connection.cursor() as cursor:
-            for statement in statements:
+            # Dropped inside the test's transaction, so only here.
+            for statement in ("DROP INDEX IF EXISTS search_document_rum", *statements):
                 cursor.execute(statement)
             ranked = [(a.pk, a.rank) for a in search(query)[:20]]
             plan = "\n".join(row[0] for row in _explain_candidates(cursor, query))
@@ -240,7 +241,7 @@ def test_both_plans_for_the_newest_matches_rank_alike(make_article, monkeypatch,
 
     off = "SET LOCAL {} = off".format
     walked, walk_plan = page(off("enable_bitmapscan"), off("enable_seqscan"), off("enable_sort"))
-    # Without the date index (dropped inside the test's transaction, so only here).
+    # Without the date index.
     sorted_, gin_plan = page(
         "DROP INDEX search_document_newest", off("enable_seqscan"), off("enable_indexscan"), off("enable_nestloop")
     )
@@ -263,3 +264,57 @@ def _explain_candidates(cursor, query):
     sql, params = newest.query.sql_with_params()
     cursor.execute(f"EXPLAIN {sql}", params)
     return cursor.fetchall()
+
+
+@pytest.fixture
+def rum(db):
+    from search.engines import postgresql
+
+    if not postgresql.has_rum_index(connection):
+        pytest.skip("the rum extension is not installed on this server")
+
+
+@on_postgresql
+@pytest.mark.parametrize("query", ["solar", "solar panels", '"solar panels"', "solar -roof", "太陽", "panels OR roof"])
+@pytest.mark.parametrize("common", [False, True])
+def test_with_and_without_rum_the_page_ranks_alike(rum, make_article, monkeypatch, query, common):
+    """The RUM path (and the window walk it leaves common words to) picks the same newest
+    matches as the GIN path that serves when the extension is missing."""
+    from search.engines import postgresql
+
+    monkeypatch.setattr(postgresql, "CANDIDATES", 5)
+    monkeypatch.setattr(postgresql, "WINDOW", 6)  # the window holds too few: both steps run
+    monkeypatch.setattr(postgresql, "COMMON", -1 if common else 10**9)
+    now = timezone.now()
+    texts = ["Solar panels 太陽", "solar roof panels", "Solar", "the solar panels", "Panels, solar 太陽"]
+    for n in range(15):
+        make_article(title=texts[n % 5], body="solar panels " * (n % 3),
+                     published_at=now - timedelta(hours=n))
+    make_article(title="Solar draft", status=Article.Status.DRAFT, published_at=now)
+
+    def page():
+        return [(a.pk, a.rank) for a in search(query)[:20]]
+
+    with_rum = page()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX search_document_rum")  # inside the test's transaction
+    without = page()
+
+    assert with_rum == without
+    assert len(with_rum) == 5
+
+
+@on_postgresql
+def test_the_rebuild_and_the_check_restore_a_missing_rum_index(rum, make_article, found):
+    from search.engines import postgresql
+    from search.tasks import repair_if_out_of_date
+
+    make_article(title="Glacier retreat")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX search_document_rum")
+    assert postgresql.out_of_date(connection) == "the rum extension is installed but not its index"
+
+    assert repair_if_out_of_date() == "search index rebuilt (the rum extension is installed but not its index)"
+
+    assert postgresql.has_rum_index(connection)
+    assert found("glacier") == ["Glacier retreat"]
