@@ -340,16 +340,15 @@ def best(articles, query, limit, live=False):
     """
     tsquery = _tsquery(query)
     matches = articles.filter(postgres_index__document=tsquery)
-    found = []
     if live:
         matches = matches.filter(postgres_index__published=True)
-        connection = connections[articles.db]
-        rum = has_rum_index(connection)
+        rum = has_rum_index(connections[articles.db])
+        found = None
         if not rum or _estimate(tsquery, articles.db) > COMMON:
             found = _newest(matches.filter(postgres_index__published_at__gte=_window_start(articles.db)))
-        if len(found) < CANDIDATES and rum:
-            found = _newest(matches, by_distance=True)
-    if len(found) < CANDIDATES:
+        if found is None or len(found) < CANDIDATES:
+            found = _newest(matches, by_distance=rum)
+    else:
         found = _newest(matches)
     ranked = (
         Article.objects.using(articles.db).filter(pk__in=found)
