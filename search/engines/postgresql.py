@@ -327,7 +327,7 @@ def best(articles, query, limit, live=False):
     * a common word (more than ``COMMON`` published matches, by the
       planner's statistics) among the newest ``WINDOW`` published documents,
       walking a partial index of them by date: it stops after a few thousand
-      rows;
+      rows (with fewer matches there than ``CANDIDATES``, as below);
     * any other, with the RUM index when the extension is there: it keeps
       each match's date next to it and hands them over newest first, reading
       only the rows returned (but every entry of a common word, hence the
