@@ -25,9 +25,10 @@ LIST_FIELDS = (
 PRIVATE_FIELDS = ("secured", "extra", "provider_extra", "source_hash")
 
 
-def listed_articles():
-    """Live articles with just what a list item shows, newest first."""
-    return Article.objects.live().select_related("provider").only(*LIST_FIELDS)
+def listed_articles(live=True):
+    """Live articles (all with ``live=False``) with just what a list item shows, newest first."""
+    articles = Article.objects.live() if live else Article.objects.all()
+    return articles.select_related("provider").only(*LIST_FIELDS)
 
 
 def lead_images():

@@ -98,7 +98,7 @@ def one_search(query):
     from search import search
 
     started = time.perf_counter()
-    results = search(query, queryset=listed_articles(), live_only=False)
+    results = search(query, queryset=listed_articles(live=False))
     matches = results.count()
     results[:20]
     return (time.perf_counter() - started) * 1000, matches

@@ -93,6 +93,10 @@ class PostgresIndexEntry(models.Model):
         Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
         related_name="postgres_index",
     )
+    # The article's, copied by the triggers: orders the candidates of a search
+    # from the index on this table alone (search.engines.postgresql.best).
+    published_at = models.DateTimeField()
+    published = models.BooleanField()  # status is "published"
     document = SearchVectorField()
 
     class Meta:

@@ -15,7 +15,7 @@ def search(query, *, live_only=True, queryset=None):
         articles = articles.live()
     engine = engine_for(articles.db)
     ranked = engine.matching(articles, parsed) if parsed else articles.none()
-    return SearchResults(parsed, ranked, engine, articles)
+    return SearchResults(parsed, ranked, engine, articles, live=live_only)
 
 
 class SearchResults:
@@ -32,14 +32,17 @@ class SearchResults:
     many more there are means checking that each match is live, which for a
     common word costs more than ranking them, and readers refine a search
     rather than read page eleven. ``truncated`` tells whether there were more.
+    On PostgreSQL the pages rank the newest matches only (see
+    ``search.engines.postgresql.best``); ``queryset`` always ranks them all.
     """
 
     # Tells Paginator the order is deliberate.
     ordered = True
     max_results = 200
 
-    def __init__(self, query, queryset, engine, articles):
+    def __init__(self, query, queryset, engine, articles, live=False):
         self.query = query
+        self.live = live
         self.queryset = queryset
         self.engine = engine
         self._articles = articles
@@ -50,14 +53,14 @@ class SearchResults:
         """Narrow the results like ``QuerySet.filter`` (topic, provider, dates...)."""
         return SearchResults(
             self.query, self.queryset.filter(*args, **kwargs), self.engine,
-            self._articles.filter(*args, **kwargs),
+            self._articles.filter(*args, **kwargs), self.live,
         )
 
     def count(self):
         """How many results there are, up to ``max_results``."""
         if self._ranked is None:
             best = (
-                list(self.queryset.values_list("pk", "rank")[:self.max_results + 1])
+                self.engine.best(self._articles, self.query, self.max_results + 1, self.live)
                 if self.query else []
             )
             self.truncated = len(best) > self.max_results

@@ -38,10 +38,10 @@ def search_page(request):
     if form.is_valid() and form.cleaned_data["q"]:
         results = search(
             form.cleaned_data["q"],
-            # The site's list rows: live articles without their bodies, which
-            # ranking would otherwise carry through the sort for every match.
-            queryset=listed_articles().filter(**form.filters()),
-            live_only=False,  # listed_articles() is live() already
+            # The site's list rows: articles without their bodies, which ranking
+            # would otherwise carry through the sort for every match. search()
+            # keeps the live ones, and tells the engine they are live only.
+            queryset=listed_articles(live=False).filter(**form.filters()),
         )
         # get_page, not page: a hostile or stale ?page= shows a real page, never an error.
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -4,6 +4,8 @@ Each engine module offers the same functions:
 
 * ``matching(queryset, query)``: the articles of ``queryset`` that match a
   parsed ``Query``, annotated with ``rank`` (higher is better), best first;
+* ``best(articles, query, limit, live)``: ``[(id, rank)]`` for the results page,
+  which may rank a bounded set of candidates (the newest matches);
 * ``snippets(query, ids, using)``: highlighted excerpt and body snippets;
 * ``install`` / ``uninstall`` / ``rebuild`` / ``is_installed``: the triggers
   that keep the index in sync, and a full re-index.

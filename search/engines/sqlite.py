@@ -282,6 +282,15 @@ def matching(queryset, query):
     return queryset
 
 
+def best(articles, query, limit, live=False):
+    """``[(id, rank)]`` of the best ``limit`` matches in ``articles`` (the results page).
+
+    FTS5 ranks in its own index and stops after ``limit`` live ones, so
+    every match competes, however many there are.
+    """
+    return list(matching(articles, query).values_list("pk", "rank")[:limit])
+
+
 def _ranked_by_fts(queryset, relation):
     # Ordered by FTS5's rank column alone, which FTS5 sorts itself: SQLite
     # then walks the matches best first and stops after a page of live ones,

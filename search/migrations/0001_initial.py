@@ -28,8 +28,13 @@ TABLES = {
         "CREATE TEXT SEARCH CONFIGURATION newsroom_search (COPY = english)",
         "ALTER TEXT SEARCH CONFIGURATION newsroom_search "
         "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
-        "CREATE TABLE search_document (article_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+        # published_at, published and their index came with 0003, whose trigger code
+        # fills them: a new database gets them here, as the triggers installed below expect.
+        "CREATE TABLE search_document (article_id bigint PRIMARY KEY, "
+        "published_at timestamptz NOT NULL, published boolean NOT NULL, document tsvector NOT NULL)",
         "CREATE INDEX search_document_gin ON search_document USING gin (document)",
+        "CREATE INDEX search_document_newest ON search_document (published_at, article_id) "
+        "WHERE published",
     ],
 }
 
