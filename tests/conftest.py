@@ -27,6 +27,11 @@ def _isolated_cache(settings):
     for conf in caches.values():
         conf["KEY_PREFIX"] = f"test-{_RUN}-{worker}-{next(_counter)}"
     settings.CACHES = caches
+    # The page cache's stamps of this process's uncommitted changes (tests never commit):
+    # one test's, perhaps made at a travelled-to future moment, must not reach the next.
+    from articles import caching
+
+    caching._own_changes.__init__()
 
 
 class SignedInClient(Client):
