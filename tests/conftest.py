@@ -22,6 +22,20 @@ _RUN = uuid.uuid4().hex[:8]
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test, in each xdist worker and each run, gets its own cache keys."""
+    _forget_caches(settings)
+
+
+@pytest.fixture
+def empty_caches(settings):
+    """Call it to lose everything the caches hold, as after a restart or an eviction flood.
+
+    Not ``cache.clear()``: on a shared Redis or file cache that would also wipe
+    what the other xdist workers' tests are in the middle of using.
+    """
+    return lambda: _forget_caches(settings)
+
+
+def _forget_caches(settings):
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
     for conf in caches.values():

@@ -10,6 +10,21 @@ import secrets
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-run-" + secrets.token_urlsafe(40))
 
+# The shared cache of a one-machine site is a folder (newsroom/settings.py). Each process
+# of a test run (the xdist controller, each worker) gets one of its own, outside the
+# project's var/cache, so no worker's test, or a cull there, touches another's; the
+# processes a test starts inherit their worker's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if os.environ.get("NEWSROOM_TEST_CACHE_OF") != _worker or "SHARED_CACHE_URL" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    _shared_cache = tempfile.mkdtemp(prefix=f"newsroom-test-cache-{_worker}-")
+    os.environ["SHARED_CACHE_URL"] = f"filecache://{_shared_cache}"
+    os.environ["NEWSROOM_TEST_CACHE_OF"] = _worker
+    atexit.register(shutil.rmtree, _shared_cache, ignore_errors=True)
+
 from newsroom.settings import *  # noqa: E402, F403
 
 # Tasks run inside the call that enqueues them unless a test starts real workers

@@ -139,8 +139,10 @@ def test_sessions_are_shared_between_app_servers(cache_url, engine):
 )
 def test_the_content_version_is_shared_by_every_process(cache_url, backend):
     """A per-process page cache gets a shared place for the version: files in the project."""
+    env = production_env(CACHE_URL=cache_url)
+    env.pop("SHARED_CACHE_URL", None)  # the test run's own; the default is what is tested
     shared = settings_value(
-        production_env(CACHE_URL=cache_url),
+        env,
         "settings.CACHES['shared']['BACKEND'], settings.CACHES['shared'].get('LOCATION')",
     ).split()
     assert shared[0] == backend
