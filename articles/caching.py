@@ -10,7 +10,9 @@ it was rendered under the current site-wide version and after every stamp of
 its keys: a write committed while it rendered makes it stale. So an import
 batch renews its articles' lists, the front page and the feeds, and every
 other page stays cached. Pages themselves may sit in a per-process cache; the
-stamps are what every process agrees on. Checking them is one ``get_many``.
+stamps are what every process agrees on. Checking a cached page reads two values,
+the version and the time of the latest change anywhere; only when something
+changed since the page's render are its keys' stamps read too (one ``get_many``).
 
 A page whose keys were updated less than ``PUBLIC_STALE_SECONDS`` ago is
 re-rendered by the one request that takes a short lock (``add``); the others
@@ -19,8 +21,8 @@ batch changes it). A change that takes something off the site (``withdrawn``:
 a kill, an unpublish, an embargo, an expiry, a delete) is never served stale.
 
 ETag and Last-Modified come from the URL, the site-wide version and the
-page's keys' stamps: the same in every worker, and different as soon as
-anything the page shows changed.
+page's keys' stamps (worked out at the render and kept with the page): the
+same in every worker, and different as soon as anything the page shows changed.
 
 The site-wide version (a random token and the time it was minted) remains for
 what has no key: scheduled go-live, embargo and expiry happen with no write
@@ -70,7 +72,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "public:version"
 # The time of the latest content change of any kind: what ``per_version`` parts follow.
 GENERATION_KEY = "public:generation"
-PAGE_KEY_PREFIX = "public:page:v2"
+PAGE_KEY_PREFIX = "public:page:v3"
 # + a surrogate key: when a change last touched the pages carrying it,
 CHANGED_PREFIX = "public:changed:"
 # + a surrogate key: when a change last took something off those pages (never served stale).
@@ -281,7 +283,10 @@ def _mint_version():
     versions = _versions()
     # add(), not set(): when two requests race, both end up on the winner's token.
     if not versions.add(VERSION_KEY, version, lifetime):
-        version = versions.get(VERSION_KEY) or version
+        return versions.get(VERSION_KEY) or version
+    # No change is known yet under the new token: pages rendered from now on may be
+    # found fresh without reading their keys (``_unchanged_since``) until one is.
+    versions.add(GENERATION_KEY, version[1], None)
     return version
 
 
@@ -423,6 +428,8 @@ class _Entry:
     status: int
     content: bytes
     headers: list
+    etag: str  # its validators, from its keys' stamps as they were at its render:
+    last_modified: int  # still theirs while no key has changed since
 
 
 @dataclass
@@ -436,11 +443,12 @@ class _State:
     generation: str | None = None  # what ``per_version`` parts are built under
 
     @classmethod
-    def read(cls, keys, *, withdrawn=False, generation=False):
+    def read(cls, keys, *, withdrawn=False, generation=False, known=None):
         """The version and the keys' change stamps; on request, their withdrawals and the generation.
 
         A cache hit needs only the first two: the rest is read for a page
         that is stale (may it be served stale?) or about to be rendered.
+        ``known``: what was just read of the shared store (not read again).
         """
         # ``site`` is never stamped: a change to everything renews the version instead.
         keys = [key for key in keys if key != surrogate_keys.SITE]
@@ -449,7 +457,8 @@ class _State:
             names += [WITHDRAWN_PREFIX + key for key in keys]
         if generation:
             names.append(GENERATION_KEY)
-        found = _versions().get_many(names)
+        known = known or {}
+        found = {**known, **_versions().get_many([name for name in names if name not in known])}
         version = found.get(VERSION_KEY) or _mint_version()
         own = _own_changes
 
@@ -511,16 +520,20 @@ def _answer(view, request, args, kwargs):
         entry = cache.get(page_key) if seconds else None
         if not isinstance(entry, _Entry):
             entry = None
-        state = _State.read(entry.keys) if entry else None
+        state = None
+        if entry is not None:
+            # Two values say whether anything at all changed since the page was rendered;
+            # only if something did are its keys' own stamps read.
+            quiet = _versions().get_many([VERSION_KEY, GENERATION_KEY])
+            if _unchanged_since(entry, quiet):
+                return _hit(request, entry)
+            state = _State.read(entry.keys, known=quiet)
     except Exception as error:
         raise _CacheDown from error
 
     same_version = entry is not None and entry.token == state.token
     if same_version and not state.changed_since(entry.keys, entry.started):
-        validators = state.validators(url, entry.keys)
-        response = get_conditional_response(request, *validators)
-        request.page_cache = "hit" if response is None else "not_modified"
-        return response or _replayed(entry), validators
+        return _hit(request, entry)
     rendering = None
     try:
         # Stale, or missing: what the render needs, and whether the old copy may stand in.
@@ -538,6 +551,27 @@ def _answer(view, request, args, kwargs):
         if rendering is not None:
             with contextlib.suppress(Exception):
                 _versions().delete(rendering)
+
+
+def _unchanged_since(entry, found):
+    """Whether, by the site-wide version and the time of the latest change anywhere, ``entry`` is fresh.
+
+    ``stamp`` writes that time after the keys' stamps, so a change not yet in
+    it is one whose stamps may not be written either: as for any reader a
+    moment earlier. A store that lost the time (restarted, culled) proves nothing.
+    """
+    version, latest = found.get(VERSION_KEY), found.get(GENERATION_KEY)
+    if version is None or version[0] != entry.token or not isinstance(latest, (int, float)):
+        return False
+    mine = _own_changes.generation
+    return max(latest, mine or 0) + _replica_lag() < entry.started
+
+
+def _hit(request, entry):
+    validators = entry.etag, entry.last_modified
+    response = get_conditional_response(request, *validators)
+    request.page_cache = "hit" if response is None else "not_modified"
+    return response or _replayed(entry), validators
 
 
 def _replayed(entry):
@@ -581,16 +615,18 @@ def _rendered(view, request, args, kwargs, url, page_key, state, started):
         return response, None
     if after.token != state.token or after.changed_since(keys, started):
         return response, None  # it may show rows from before a change: not kept
+    validators = after.validators(url, keys)
     # Only answers that stay true until the next content change are kept.
     if seconds and response.status_code in (200, 404, 410) and not response.streaming:
         if "Set-Cookie" not in response.headers and "no-store" not in response.get("Cache-Control", ""):
             headers = [(name, response[name]) for name in _REPLAYED_HEADERS if name in response]
-            entry = _Entry(state.token, started, tuple(keys), response.status_code, response.content, headers)
+            entry = _Entry(
+                state.token, started, tuple(keys), response.status_code, response.content, headers, *validators
+            )
             try:
                 cache.set(page_key, entry, seconds)
             except Exception:
                 logger.exception("Could not store a public page in the cache")
-    validators = after.validators(url, keys)
     if response.status_code == 200:
         response = get_conditional_response(request, *validators, response=response)
         if response.status_code == 304:

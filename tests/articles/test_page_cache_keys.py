@@ -254,3 +254,27 @@ def test_killing_an_article_renews_the_pages_that_link_to_it_as_related(client, 
     response, cache = visit(client, linking.get_absolute_url())
     assert cache == "miss"
     assert linked.get_absolute_url() not in response.content.decode()
+
+
+def test_a_store_that_lost_the_time_of_the_last_change_still_heeds_a_pages_own_keys(
+    client, make_article, committed
+):
+    """A cached page is taken for fresh at a glance only while the shared store says nothing
+    changed since its render; a store that lost that time (restarted, culled) still has
+    the page's own keys' stamps looked at."""
+    from articles import caching
+
+    with committed():
+        article = make_article(title="First words", topics=["Space"])
+    url = article.get_absolute_url()
+    visit(client, url)
+    assert visit(client, url)[1] == "hit"
+
+    with committed():
+        article.title = "Corrected words"
+        article.save()
+    caches["shared"].delete(caching.GENERATION_KEY)
+    caching._own_changes.__init__()  # as a worker that did not make the change would be
+
+    response, cache = visit(client, url)
+    assert cache == "miss" and "Corrected words" in response.content.decode()
