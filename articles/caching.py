@@ -59,7 +59,6 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Now
 from django.http import Http404, HttpResponse, QueryDict
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
@@ -144,6 +143,7 @@ def stamp(changes):
         versions = _versions()
         versions.set_many(stamps, _stamp_seconds())
         versions.set(GENERATION_KEY, now, None)
+        _end_version_by_next_change(versions)
     except Exception:
         # A write must not fail because the cache is down; nothing is served
         # from an unreachable cache, and a restarted one starts empty.
@@ -211,7 +211,8 @@ def _version_after_commit():
         _drop_version()
         return
     try:
-        _versions().set(VERSION_KEY, (secrets.token_hex(8), time.time()), lag)
+        now = time.time()
+        _versions().set(VERSION_KEY, (secrets.token_hex(8), now, now + lag), math.ceil(lag))
     except Exception:
         logger.exception("Could not invalidate the public page cache")
 
@@ -261,7 +262,7 @@ _page_generation = contextvars.ContextVar("public_page_generation", default=None
 
 
 def content_version():
-    """The current site-wide ``(token, minted_at)``, minting a new one when none is cached.
+    """The current site-wide ``(token, minted_at, ends_at)``, minting a new one when none is current.
 
     It changes when everything may have changed (a change to ``everything``,
     ``invalidate_public_pages``) and at the next scheduled go-live or expiry.
@@ -269,21 +270,63 @@ def content_version():
     building = _page_version.get()
     if building is not None:
         return building
-    version = _versions().get(VERSION_KEY)
-    return version if version is not None else _mint_version()
+    return _current(_versions().get(VERSION_KEY)) or _mint_version()
+
+
+def _current(version):
+    """``version`` as read from the shared store, or None once its end has passed.
+
+    The store's own expiry counts whole seconds (Redis); the end is exact, so
+    a page does not outlive a go-live or a pin's end by the rounding.
+    """
+    if version is None:
+        return None
+    if len(version) > 2 and version[2] is not None and version[2] <= time.time():
+        return None
+    return version
+
+
+def _end(longest):
+    """When a version minted now ends: the next scheduled change, at most ``longest`` seconds away."""
+    now = time.time()
+    change = next_scheduled_change()
+    if change is None:
+        return now + longest
+    return min(now + longest, change.timestamp())
+
+
+def _end_version_by_next_change(versions):
+    """End the version now if a change just scheduled something before its end.
+
+    A pin that ends in a minute, or an article that goes live at noon, may be
+    saved under a version minted to last ``PUBLIC_CACHE_SECONDS``; the pages
+    cached under it must not outlive that moment. The next request mints a
+    version that ends then. (Dropped, not shortened in place: writing the old
+    token back could revive it just after another process dropped it.)
+    """
+    version = versions.get(VERSION_KEY)
+    if version is None:
+        return
+    ends = version[2] if len(version) > 2 else None
+    change = next_scheduled_change()
+    if ends is None or (change is not None and change.timestamp() < ends):
+        versions.delete(VERSION_KEY)
 
 
 def _mint_version():
-    lifetime = _page_seconds() or 300
-    change = next_scheduled_change()
-    if change is not None:
-        until_change = (change - timezone.now()).total_seconds()
-        lifetime = max(1, min(lifetime, math.ceil(until_change)))
-    version = (secrets.token_hex(8), time.time())
+    now = time.time()
+    version = (secrets.token_hex(8), now, _end(_page_seconds() or 300))
+    # The store's expiry, in whole seconds; readers also heed the exact end (``_current``).
+    timeout = max(1, math.ceil(version[2] - now))
     versions = _versions()
     # add(), not set(): when two requests race, both end up on the winner's token.
-    if not versions.add(VERSION_KEY, version, lifetime):
-        return versions.get(VERSION_KEY) or version
+    if not versions.add(VERSION_KEY, version, timeout):
+        current = _current(versions.get(VERSION_KEY))
+        if current is not None:
+            return current
+        # Past its end, not yet expired by the store: replaced (a racing request may
+        # replace it too; their pages then just render once more).
+        versions.set(VERSION_KEY, version, timeout)
     # No change is known yet under the new token: pages rendered from now on may be
     # found fresh without reading their keys (``_unchanged_since``) until one is.
     versions.add(GENERATION_KEY, version[1], None)
@@ -295,7 +338,7 @@ def content_generation():
     building = _page_generation.get()
     if building is not None:
         return building
-    token, _ = content_version()
+    token = content_version()[0]
     return f"{token}.{_versions().get(GENERATION_KEY)}.{_own_changes.generation}"
 
 
@@ -459,7 +502,11 @@ class _State:
             names.append(GENERATION_KEY)
         known = known or {}
         found = {**known, **_versions().get_many([name for name in names if name not in known])}
-        version = found.get(VERSION_KEY) or _mint_version()
+        version = _current(found.get(VERSION_KEY))
+        if version is None:
+            version = _mint_version()
+            if generation:  # minting records one when there was none
+                found[GENERATION_KEY] = _versions().get(GENERATION_KEY)
         own = _own_changes
 
         def latest(prefix, mine):
@@ -560,7 +607,7 @@ def _unchanged_since(entry, found):
     it is one whose stamps may not be written either: as for any reader a
     moment earlier. A store that lost the time (restarted, culled) proves nothing.
     """
-    version, latest = found.get(VERSION_KEY), found.get(GENERATION_KEY)
+    version, latest = _current(found.get(VERSION_KEY)), found.get(GENERATION_KEY)
     if version is None or version[0] != entry.token or not isinstance(latest, (int, float)):
         return False
     mine = _own_changes.generation

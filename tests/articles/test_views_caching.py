@@ -114,6 +114,23 @@ def test_scheduled_go_live_and_expiry_show_without_any_write(client, make_articl
     assert client.get(arriving.get_absolute_url()).status_code == 200
 
 
+def test_a_go_live_scheduled_under_pages_cached_for_a_day_still_shows_at_its_time(
+    client, make_article, settings, django_capture_on_commit_callbacks
+):
+    """The front page was cached, to be kept a day, before the article was scheduled."""
+    settings.PUBLIC_CACHE_SECONDS = 86400
+    make_article(title="Already here")
+    assert "Already here" in client.get("/").content.decode()
+
+    soon = timezone.now() + timedelta(seconds=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title="Arriving story", go_live_at=soon)
+    assert "Arriving story" not in client.get("/").content.decode()
+
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.3)
+    assert "Arriving story" in client.get("/").content.decode()
+
+
 def test_staff_pages_are_private_and_never_reach_readers(client, make_article, django_user_model):
     article = make_article(title="Embargoed scoop", embargo_until=timezone.now() + timedelta(hours=1))
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)

@@ -187,3 +187,20 @@ def test_topic_pages_have_their_own_pins(client, make_article):
 
     front = client.get("/").content.decode()
     assert titles(section(front, 'class="lead"')) == ["Elsewhere"]
+
+
+def test_a_pin_saved_under_pages_cached_for_a_day_still_ends_at_its_time(
+    client, newsroom, settings, clock_caches, django_capture_on_commit_callbacks
+):
+    """The front page was cached before the pin existed, to be kept a day; the pin's end ends it."""
+    _, plain = newsroom
+    settings.PUBLIC_CACHE_SECONDS = 86400
+    now = timezone.now()
+    assert titles(section(client.get("/").content.decode(), 'class="lead"')) == ["Formula lead"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Pin.objects.create(article=plain[2], position=0, ends_at=now + timedelta(minutes=5))
+    assert titles(section(client.get("/").content.decode(), 'class="lead"')) == ["Plain 2"]
+
+    with time_machine.travel(now + timedelta(minutes=5, seconds=1), tick=False):
+        assert titles(section(client.get("/").content.decode(), 'class="lead"')) == ["Formula lead"]
