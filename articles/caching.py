@@ -143,7 +143,7 @@ def stamp(changes):
         versions = _versions()
         versions.set_many(stamps, _stamp_seconds())
         versions.set(GENERATION_KEY, now, None)
-        _end_version_by_next_change(versions)
+        _end_version_by_next_change(versions, changes)
     except Exception:
         # A write must not fail because the cache is down; nothing is served
         # from an unreachable cache, and a restarted one starts empty.
@@ -235,16 +235,20 @@ def register_next_change(provider):
         _next_change_providers.append(provider)
 
 
-def next_scheduled_change():
+def next_scheduled_change(articles=None):
     """When what the public pages show next changes on its own.
 
     The articles' go-live, embargo and expiry, and whatever the registered
-    providers answer (one query each).
+    providers answer (one query each). ``articles``: only those ids' moments
+    (what a change just saved), not a scan of every published article.
     """
     from .models import Article
 
     now = Now()
-    found = Article.objects.published().aggregate(
+    published = Article.objects.published()
+    if articles is not None:
+        published = published.filter(pk__in=sorted(articles))
+    found = published.aggregate(
         go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
         embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
         expire=Min("expire_at", filter=Q(expire_at__gt=now)),
@@ -295,7 +299,7 @@ def _end(longest):
     return min(now + longest, change.timestamp())
 
 
-def _end_version_by_next_change(versions):
+def _end_version_by_next_change(versions, changes):
     """End the version now if a change just scheduled something before its end.
 
     A pin that ends in a minute, or an article that goes live at noon, may be
@@ -308,7 +312,9 @@ def _end_version_by_next_change(versions):
     if version is None:
         return
     ends = version[2] if len(version) > 2 else None
-    change = next_scheduled_change()
+    # Only what this change saved can have brought a moment nearer (and the
+    # registered providers' small tables, pins and banners).
+    change = next_scheduled_change(articles=changes.articles)
     if ends is None or (change is not None and change.timestamp() < ends):
         versions.delete(VERSION_KEY)
 
