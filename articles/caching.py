@@ -24,14 +24,15 @@ ETag and Last-Modified come from the URL, the site-wide version and the
 page's keys' stamps (worked out at the render and kept with the page): the
 same in every worker, and different as soon as anything the page shows changed.
 
-The site-wide version (a random token and the time it was minted) remains for
-what has no key: scheduled go-live, embargo and expiry happen with no write
-at all, so the version is given a lifetime that ends at the next scheduled
-change among published articles, or among what other apps register
-(curation's pins and banners: ``register_next_change``), and at most
-``PUBLIC_CACHE_SECONDS``. When it lapses, or a change touches ``everything``,
-the next request mints a new one and every page is rendered again. Finding
-that next change costs one query per new token.
+The site-wide version (a random token, the time it was minted and the time it
+ends) remains for what has no key: scheduled go-live, embargo and expiry happen
+with no write at all, so the version ends at the next scheduled change among
+published articles, or among what other apps register (curation's pins and
+banners: ``register_next_change``), and at most ``PUBLIC_CACHE_SECONDS``
+later. A commit that schedules something before that end drops it. When it
+lapses, or a change touches ``everything``, the next request mints a new one
+and every page is rendered again. Finding that next change costs one query per
+new token (and one by primary key per commit).
 
 Only anonymous GET/HEAD requests are served from or stored in the cache:
 staff see previews and banners that must never reach a reader.
