@@ -60,6 +60,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Now
 from django.http import Http404, HttpResponse, QueryDict
+from django.urls import resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
@@ -436,36 +437,86 @@ def public_page(max_age=0, params=None):
                 response, validators = _answer(view, request, args, kwargs)
             except _CacheDown:
                 return _served_fresh(view, request, args, kwargs)
-            if validators is None:
-                # A stale copy, or a page that changed while it rendered: good for
-                # this reader, but nobody may keep it or revalidate against it.
-                response.headers.pop("Surrogate-Key", None)
-                patch_cache_control(response, public=True, no_cache=True, max_age=0, must_revalidate=True)
-                patch_vary_headers(response, ["Cookie"])
-                return response
-            etag, last_modified = validators
-            if response.status_code in (200, 304):
-                # Ours replace the views' own (a feed's newest item date would go
-                # backwards when that item is withdrawn).
-                response.headers["ETag"] = etag
-                response.headers["Last-Modified"] = http_date(last_modified)
-            keys = response.get("Surrogate-Key", "").split()
-            if (keys and cdn_headers.may_share(response)) or response.status_code == 304:
-                # Shared caches (a CDN, Varnish) may keep it too, filed under its surrogate keys.
-                # A page without keys (cached before they existed) could never be purged, so
-                # it is not offered; a 304 renews the copy a shared cache holds, keys and all.
-                cdn_headers.for_shared_caches(response, max_age, keys)
-            else:
-                response.headers.pop("Surrogate-Key", None)
-                patch_cache_control(response, public=True, max_age=max_age)
-                if max_age == 0:
-                    patch_cache_control(response, must_revalidate=True)
-            patch_vary_headers(response, ["Cookie"])
-            return response
+            return _for_readers(response, validators, max_age)
 
+        # What CachedPageMiddleware needs to answer a fresh cached copy before the view.
+        wrapped.page_cache = _Declared(wrapped, names, max_age)
         return wrapped
 
     return decorator
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """A ``public_page`` view's caching terms: the view itself, the parameters it reads, ``max_age``."""
+
+    view: object
+    names: tuple
+    max_age: int
+
+
+def _for_readers(response, validators, max_age):
+    """An anonymous reader's response, with its validators and who may keep it for how long."""
+    if validators is None:
+        # A stale copy, or a page that changed while it rendered: good for
+        # this reader, but nobody may keep it or revalidate against it.
+        response.headers.pop("Surrogate-Key", None)
+        patch_cache_control(response, public=True, no_cache=True, max_age=0, must_revalidate=True)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+    etag, last_modified = validators
+    if response.status_code in (200, 304):
+        # Ours replace the views' own (a feed's newest item date would go
+        # backwards when that item is withdrawn).
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(last_modified)
+    keys = response.get("Surrogate-Key", "").split()
+    if (keys and cdn_headers.may_share(response)) or response.status_code == 304:
+        # Shared caches (a CDN, Varnish) may keep it too, filed under its surrogate keys.
+        # A page without keys (cached before they existed) could never be purged, so
+        # it is not offered; a 304 renews the copy a shared cache holds, keys and all.
+        cdn_headers.for_shared_caches(response, max_age, keys)
+    else:
+        response.headers.pop("Surrogate-Key", None)
+        patch_cache_control(response, public=True, max_age=max_age)
+        if max_age == 0:
+            patch_cache_control(response, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def cached_response(request):
+    """A fresh cached page for an anonymous reader's GET, answered before the view; else None.
+
+    For ``CachedPageMiddleware``, ahead of the sessions, authentication and
+    the rest: a cookie-less reader's copy needs none of them. Only a view
+    wrapped by ``public_page`` itself (not by a decorator on top of it, which
+    might check something first), and only a copy that nothing has changed
+    since: anything else (a miss, a stale page, an unreachable cache) is left
+    to the view, which knows what to do.
+    """
+    if request.method not in ("GET", "HEAD") or not _is_anonymous(request) or not _page_seconds():
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Http404:
+        return None
+    declared = getattr(match.func, "page_cache", None)
+    if not isinstance(declared, _Declared) or declared.view is not match.func:
+        return None
+    keep_declared_query(request, declared.names)
+    try:
+        _, _, entry, quiet = _lookup(request)
+        if entry is None or not _unchanged_since(entry, quiet):
+            return None
+    except Exception:
+        return None
+    request.resolver_match = match  # for /metrics, as if the view had answered
+    response = _for_readers(*_hit(request, entry), declared.max_age)
+    # What CommonMiddleware, below, would have added.
+    if not response.has_header("Content-Length"):
+        response.headers["Content-Length"] = str(len(response.content))
+    return response
 
 
 @dataclass(frozen=True)
@@ -565,25 +616,17 @@ def _answer(view, request, args, kwargs):
     were ordinary updates is served as it is to everyone but the one request
     that re-renders it (no stampede when a busy page changes).
     """
-    seconds = _page_seconds()
-    url = request.build_absolute_uri()
-    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    page_key = f"{PAGE_KEY_PREFIX}:{digest}"
     started = time.time()
     try:
-        entry = cache.get(page_key) if seconds else None
-        if not isinstance(entry, _Entry):
-            entry = None
+        url, digest, entry, quiet = _lookup(request)
         state = None
         if entry is not None:
-            # Two values say whether anything at all changed since the page was rendered;
-            # only if something did are its keys' own stamps read.
-            quiet = _versions().get_many([VERSION_KEY, GENERATION_KEY])
             if _unchanged_since(entry, quiet):
                 return _hit(request, entry)
             state = _State.read(entry.keys, known=quiet)
     except Exception as error:
         raise _CacheDown from error
+    page_key = f"{PAGE_KEY_PREFIX}:{digest}"
 
     same_version = entry is not None and entry.token == state.token
     if same_version and not state.changed_since(entry.keys, entry.started):
@@ -605,6 +648,20 @@ def _answer(view, request, args, kwargs):
         if rendering is not None:
             with contextlib.suppress(Exception):
                 _versions().delete(rendering)
+
+
+def _lookup(request):
+    """The page's URL, its digest, its cached copy (or None), and the version and latest change.
+
+    Those two values say whether anything at all changed since the copy was
+    rendered; only if something did are its keys' own stamps read (``_State``).
+    """
+    url = request.build_absolute_uri()
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    entry = cache.get(f"{PAGE_KEY_PREFIX}:{digest}") if _page_seconds() else None
+    if not isinstance(entry, _Entry):
+        return url, digest, None, None
+    return url, digest, entry, _versions().get_many([VERSION_KEY, GENERATION_KEY])
 
 
 def _unchanged_since(entry, found):

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache's early answer, so cached copies are framed the same.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Requests by view and status, and their latency, for /metrics (metrics/).
     "metrics.middleware.MetricsMiddleware",
     # CORS headers for the read API (/api/ only, GET only): see "Read API" below.
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "newsroom.middleware.PermissionsPolicyMiddleware",
     # Static files straight from the app, compressed, before any other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A fresh cached public page for a cookie-less reader, before sessions and the rest.
+    "articles.middleware.CachedPageMiddleware",
     # Anonymous public GETs read from the replica, when there is one.
     "newsroom.routers.ReplicaReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,7 +113,6 @@ MIDDLEWARE = [
     "staff.middleware.StaffSessionMiddleware",
     "staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a refused sign-in (too many failures) into the lockout page.
     "axes.middleware.AxesMiddleware",
     # Innermost, so it sees the views' exceptions: a friendly 503 when the

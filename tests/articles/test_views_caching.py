@@ -234,3 +234,27 @@ def test_a_kill_in_one_process_leaves_the_pages_another_process_cached(
     assert client.get(article.get_absolute_url()).status_code == 410
     for url in pages[1:]:
         assert "Soon killed" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("url", ["article", "/", "/topics/space/", "/rss/", "/sitemap.xml"])
+def test_a_copy_from_the_cache_carries_every_header_of_its_render(client, make_article, url):
+    """Cached copies are answered before most of the middleware; readers must not tell."""
+    article = make_article(topics=["Space"])
+    url = article.get_absolute_url() if url == "article" else url
+    first = client.get(url)
+    again = client.get(url)
+    assert (first.wsgi_request.page_cache, again.wsgi_request.page_cache) == ("miss", "hit")
+    assert again.content == first.content
+    assert dict(again.headers) == dict(first.headers)
+    assert again["X-Frame-Options"] == "DENY" and again["Content-Length"] == str(len(first.content))
+
+
+def test_a_signed_in_reader_never_gets_the_anonymous_copy(client, make_article, django_user_model):
+    article = make_article(title="Seen by all")
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url).wsgi_request.page_cache == "hit"
+    client.force_login(django_user_model.objects.create_user("reader", password="pw", is_staff=True))
+    response = client.get(url)
+    assert response.wsgi_request.page_cache == "private"
+    assert "private" in response["Cache-Control"]
