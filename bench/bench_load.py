@@ -238,7 +238,7 @@ def main():
     print("## Cached pages during an import\n")
     print(f"{CONNECTIONS} connections (one wrk per page, {CONNECTIONS // 4} each) for {args.seconds} s against "
           f"gunicorn ({WORKERS} sync workers, DEBUG=0, page cache on): first idle, then while "
-          f"`import_articles` (niced, `IMPORT_NICE=10`) writes a {COUNT:,}-file generated corpus into the "
+          f"`import_articles` (niced, `IMPORT_NICE=10`, in its own session, whose scheduling group it lowers too) writes a {COUNT:,}-file generated corpus into the "
           "same database. Pages start from the 61 sample fixtures. A change renews only the pages that "
           "show it (the article, its lists, the front page and feeds), and a stale page is served to "
           "others while one request renders it again. Target (issue 21): during the import, >= 50 % of "

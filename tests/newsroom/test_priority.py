@@ -64,3 +64,24 @@ def test_the_setting_decides_the_step_and_zero_leaves_it(settings, fresh):
     priority.lower_cpu_priority("IMPORT_NICE")
     priority.lower_cpu_priority("IMPORT_NICE")  # a second run in the same process: not lower again
     assert fresh == [7]
+
+
+@pytest.mark.skipif(not Path(priority.AUTOGROUP).exists(), reason="no autogroup scheduling here")
+def test_an_import_leading_its_own_session_lowers_the_sessions_cpu_share(tmp_path):
+    """Under autogroup, niceness only counts within a session: the session's group is lowered too."""
+    script = (
+        "import os, django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "try:\n"
+        f"    call_command('import_articles', {str(tmp_path / 'none')!r})\n"
+        "except Exception:\n"
+        "    pass\n"
+        "print(open('/proc/self/autogroup').read())\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "DJANGO_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "newsroom.settings", "SECRET_KEY": "x" * 50, "IMPORT_NICE": "5",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120, check=True, start_new_session=True)
+    group_nice = int(run.stdout.strip().rsplit("nice", 1)[1])
+    assert group_nice == min(19, os.nice(0) + 5), run.stderr
