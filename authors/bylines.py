@@ -6,8 +6,6 @@ the page's size, and none at all when the page has no house article.
 
 from dataclasses import dataclass
 
-from cdn import keys as surrogate_keys
-
 from .models import Byline
 
 MAX_SHOWN = 10
@@ -33,12 +31,8 @@ def attach(articles):
         .select_related("author").only("article_id", "position", "author__name", "author__slug")
         .order_by("article_id", "position", "pk")
     )
-    shown = set()
     for row in rows:
         house[row.article_id].authors_shown.append(row.author)
-        shown.add(row.author_id)
-    # A page showing a byline goes stale when that author is renamed (``cdn.keys``).
-    surrogate_keys.shows(*(surrogate_keys.author(pk) for pk in sorted(shown)))
     return articles
 
 
