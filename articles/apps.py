@@ -6,7 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from . import collation, signals
+        from . import collation, link_dates, signals
 
         signals.connect()
         collation.connect()
+        link_dates.connect()

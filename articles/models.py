@@ -11,7 +11,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -129,10 +129,16 @@ class TaggedArticle(TaggedItemBase):
         "Article", on_delete=models.CASCADE, related_name="tagged_topics"
     )
     tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+    # The article's date, copied by the database's triggers (articles/link_dates.py),
+    # never by Django: a big topic lists its own links newest first.
+    published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic"),
+        ]
+        indexes = [
+            models.Index(fields=["tag", "-published_at", "-content_object"], name="article_topic_date"),
         ]
 
 
@@ -164,8 +170,18 @@ class ArticleQuerySet(models.QuerySet):
         return ids if len(ids) <= self.SMALL_TOPIC else None
 
     def on_topic(self, topic):
-        """The articles on ``topic`` (a Topic or its id) by a join: how a big topic is listed."""
-        return self.filter(tagged_topics__tag=topic)
+        """The articles on ``topic`` (a Topic or its id) by a join: how a big topic is listed.
+
+        Newest first by the link's copy of the article's date (``listed_at``,
+        ``listed_key``: the order and the cursor's fields, see
+        ``articles.pagination``), so the database walks the topic's own links
+        rather than every article to find the topic's.
+        """
+        return (
+            self.filter(tagged_topics__tag=topic)
+            .alias(listed_at=F("tagged_topics__published_at"), listed_key=F("tagged_topics__content_object_id"))
+            .order_by("-listed_at", "-listed_key")
+        )
 
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)

@@ -50,12 +50,32 @@ def parse_cursor(value):
     return _parse_cursor(value)
 
 
+def cursor_fields(queryset):
+    """The fields ``queryset`` is ordered by: its date and the id that breaks ties.
+
+    ``published_at`` and ``id`` (the articles' own order) unless the list orders
+    by copies of them, as a big topic does by its links' (``ArticleQuerySet.on_topic``):
+    the cursor then compares those, so the database walks the same index from it.
+    """
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    names = [name.lstrip("-") for name in ordering[:2] if isinstance(name, str)]
+    return tuple(names) if len(names) == 2 else ("published_at", "pk")
+
+
 def older_than(queryset, published_at, pk):
     """The articles of ``queryset`` (newest first) after the one at ``(published_at, pk)``."""
+    date, key = cursor_fields(queryset)
     # The plain range on the date lets the database walk its date index
     # from the cursor; the OR only breaks ties between equal dates.
-    older = Q(published_at__lt=published_at) | Q(pk__lt=pk)
-    return queryset.filter(older, published_at__lte=published_at)
+    older = Q(**{f"{date}__lt": published_at}) | Q(**{f"{key}__lt": pk})
+    return queryset.filter(older, **{f"{date}__lte": published_at})
+
+
+def newer_than(queryset, published_at, pk):
+    """The articles of ``queryset`` before the one at ``(published_at, pk)``, oldest first."""
+    date, key = cursor_fields(queryset)
+    newer = Q(**{f"{date}__gt": published_at}) | Q(**{f"{key}__gt": pk})
+    return queryset.filter(newer, **{f"{date}__gte": published_at}).reverse()
 
 
 def paginate_by_cursor(queryset, request, page_size, fetch_older=None, fetch=None):
@@ -72,8 +92,7 @@ def paginate_by_cursor(queryset, request, page_size, fetch_older=None, fetch=Non
     before, after = request.GET.get("before"), request.GET.get("after")
     if after:
         published_at, pk = _parse_cursor(after)
-        newer = Q(published_at__gt=published_at) | Q(pk__gt=pk)
-        rows = list(queryset.filter(newer, published_at__gte=published_at).reverse()[: page_size + 1])
+        rows = list(newer_than(queryset, published_at, pk)[: page_size + 1])
         items = rows[:page_size][::-1]
         return CursorPage(
             items,
