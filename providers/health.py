@@ -2,16 +2,28 @@
 
 The public chart and quality are annotations on the provider's own row; its
 top topics are one more query. The chart is server-rendered SVG
-(``providers/_activity_chart.svg``): no JavaScript, every label escaped.
+(``activity_chart``): no JavaScript, every label escaped.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.template.defaultfilters import pluralize
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
 
 from articles.caching import per_version
 from articles.models import Article, ImportRun, TaggedArticle
@@ -21,7 +33,8 @@ from .models import Provider
 
 DAYS = 30
 TOPICS = 8
-# The top topics are those of the outlet's newest this many live articles.
+# The top topics and the average quality are those of the outlet's newest this
+# many live articles: a page costs the same for an outlet of ten years as of ten days.
 TOPICS_SAMPLE = 500
 # How far back the admin looks for this provider's rejected files.
 RECENT_IMPORTS = 20
@@ -66,10 +79,19 @@ def _with_health(providers, starts, end):
     return _with_quality(providers).annotate(**annotations)
 
 
+class AverageOf(Subquery):
+    """The average of ``queryset``'s one column, ``value``, after its slice (SQL AVG ignores NULLs)."""
+
+    template = "(SELECT AVG(sample.value) FROM (%(subquery)s) sample)"
+    output_field = FloatField()
+
+
 def _with_quality(providers):
     live = Article.objects.live().filter(provider=OuterRef("pk"))
     return providers.annotate(
-        avg_quality=Subquery(live.order_by().values("provider").annotate(q=Avg("quality")).values("q")[:1]),
+        # Over the newest TOPICS_SAMPLE (over every live article it took 3 ms for
+        # an outlet of 1,900 at a million, and grew with the outlet).
+        avg_quality=AverageOf(live.order_by("-published_at", "-id").values(value=F("quality"))[:TOPICS_SAMPLE]),
         # For a quiet month, the chart says when the latest article was instead.
         latest_live_at=Subquery(live.order_by("-published_at").values("published_at")[:1]),
     )
@@ -91,7 +113,9 @@ def live_provider_with_public_health(slug, now=None):
         return None
     provider = found[0]
     starts, end = _day_starts(now or timezone.now())
-    counts = dict(
+    latest = provider.latest_live_at
+    # An outlet with nothing live since the chart's first day has thirty zeros: no query.
+    counts = {} if latest is None or latest < starts[0] else dict(
         Article.objects.live()
         .filter(provider=provider.pk, published_at__gte=starts[0], published_at__lt=end)
         .annotate(day=TruncDate("published_at")).order_by().values("day").annotate(n=Count("pk"))
@@ -144,22 +168,36 @@ def public_health(provider, now=None):
 
 
 def activity_chart(name, days, *, width=300, height=60):
-    """An SVG bar chart of ``days`` ([(date, count)]), titled for ``name`` (escaped)."""
+    """An SVG bar chart of ``days`` ([(date, count)]), titled for ``name`` (escaped).
+
+    Built with ``format_html`` rather than a template: thirty bars through the
+    template engine cost 2.2 ms of every render of an active outlet's page.
+    """
     peak = max((n for _, n in days), default=0) or 1
     step = width / max(len(days), 1)
+    total = sum(n for _, n in days)
     bars = []
     for i, (day, n) in enumerate(days):
         h = round(n / peak * (height - 2), 1) if n else 0
         # Numbers as plain strings: a localised "12,5" would break the SVG.
-        bars.append({
-            "x": f"{i * step:.1f}", "y": f"{height - h:.1f}", "w": f"{step - 1:.1f}", "h": f"{h:.1f}",
-            "day": day, "n": n,
-        })
-    return render_to_string("providers/_activity_chart.svg", {
-        "name": name, "bars": bars, "width": width, "height": height,
-        "total": sum(n for _, n in days), "first": days[0][0] if days else None,
-        "last": days[-1][0] if days else None,
-    })
+        bars.append((f"{i * step:.1f}", f"{height - h:.1f}", f"{step - 1:.1f}", f"{h:.1f}",
+                     dateformat.format(day, "j M Y"), n))
+    span = format_html(
+        " ({} to {})", dateformat.format(days[0][0], "j M"), dateformat.format(days[-1][0], "j M Y")
+    ) if days else ""
+    return format_html(
+        '<svg class="activity-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
+        'width="{w}" height="{h}" role="img" aria-labelledby="activity-title">\n'
+        '  <title id="activity-title">{name}: {total} article{s} in the last 30 days{span}</title>\n'
+        '  <line x1="0" y1="{h}" x2="{w}" y2="{h}" stroke="currentColor" stroke-width="1"/>\n'
+        "  {bars}\n</svg>\n",
+        w=width, h=height, name=name, total=total, s=pluralize(total), span=span,
+        bars=format_html_join(
+            "\n  ",
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="currentColor"><title>{}: {}</title></rect>',
+            bars,
+        ),
+    )
 
 
 # --- The admin's view -----------------------------------------------------------------

@@ -68,6 +68,37 @@ def test_the_provider_page_keeps_its_query_count(client, outlet, django_assert_n
         assert client.get("/providers/outlet/").status_code == 200
 
 
+def test_the_average_quality_is_that_of_the_newest_live_articles(client, make_provider):
+    """An outlet's page costs the same after ten years as after ten days: its oldest articles drop out."""
+    provider = make_provider(name="Long-lived", slug="long-lived")
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(provider=provider, title=f"Story {n}", slug=f"story-{n}", web_url=f"https://example.com/{n}",
+                status=Article.Status.PUBLISHED, quality=50 if n < health.TOPICS_SAMPLE else 100,
+                published_at=now - timedelta(hours=n))
+        for n in range(health.TOPICS_SAMPLE + 100)
+    )
+
+    html = client.get("/providers/long-lived/").content.decode()
+
+    assert "average quality <strong>50</strong>/100" in html  # over every article it would be 58
+
+
+def test_a_quiet_outlet_shows_its_latest_date_without_counting_its_days(
+    client, make_provider, make_article, django_assert_num_queries
+):
+    provider = make_provider(name="Quiet", slug="quiet")
+    make_article(provider=provider, published_at=timezone.now() - timedelta(days=45), quality=40)
+    content_version()
+    banners_for_pages()
+    # The provider with its quality, its top topics, its articles, their pictures: no day counts.
+    with django_assert_num_queries(4):
+        html = client.get("/providers/quiet/").content.decode()
+    assert "No articles in the last 30 days; the latest is from <time" in html
+    assert "Average quality <strong>40</strong>/100." in html
+    assert not bars(html)
+
+
 def test_the_chart_escapes_the_provider_name(make_provider):
     svg = health.activity_chart(HOSTILE, [(timezone.now().date(), 2)])
     assert "<script>" not in svg
