@@ -65,8 +65,9 @@ PAGES = {
     "/topics/topic-0/": 5,
     # A count and a page of topics.
     "/topics/": 2,
-    # The provider with its quality, its chart's days, its top topics, the list, its pictures.
-    "/providers/outlet/": 5,
+    # The provider with its quality, its top topics, the list, its pictures (the site's
+    # articles are from May 2024: nothing in the chart's 30 days to count).
+    "/providers/outlet/": 4,
     "/providers/": 2,
     # Is the category empty, the list, its pictures.
     "/categories/news/": 3,
@@ -145,9 +146,9 @@ OLDER_PAGES = {
     # The topic, its size, the list, its pictures (its pins were read by the
     # first page, once for this content version).
     "/topics/topic-0/": 4,
-    # The provider with its quality, its chart's days, the list, its pictures (its top
-    # topics were ranked by the first page, once for this content version).
-    "/providers/outlet/": 4,
+    # The provider with its quality, the list, its pictures (no days to count, as above; its
+    # top topics were ranked by the first page, once for this content version).
+    "/providers/outlet/": 3,
     # Is the category empty, the list, its pictures.
     "/categories/news/": 3,
     # Is the year empty, its months, the list, its pictures.
