@@ -59,6 +59,42 @@ def test_migrations_that_rebuild_article_tables_keep_search_in_sync(make_article
     assert found("earlier") == []
 
 
+@pytest.fixture
+def newest_only(monkeypatch):
+    """``newest_only(n)``: the results page ranks only the ``n`` newest matches of any query.
+
+    PostgreSQL's page always does; SQLite's only past ``COMMON`` matches, made 0 here.
+    """
+    from search.engines import postgresql, sqlite
+
+    def few(n):
+        engine = sqlite if connection.vendor == "sqlite" else postgresql
+        if engine is sqlite:
+            monkeypatch.setattr(sqlite, "COMMON", 0)
+        monkeypatch.setattr(engine, "CANDIDATES", n)
+
+    return few
+
+
+@on_sqlite
+def test_on_sqlite_filters_and_other_terms_narrow_a_common_word_before_the_newest(
+    make_article, make_provider, newest_only
+):
+    newest_only(1)
+    now = timezone.now()
+    wire = make_provider()
+    make_article(title="Solar wire story", provider=wire, published_at=now - timedelta(days=9))
+    make_article(title="Solar 東京 farm", published_at=now - timedelta(days=5))
+    make_article(title="Solar crypto farm", published_at=now - timedelta(days=3))
+    make_article(title="Solar today", published_at=now)
+
+    assert [a.title for a in search("solar").filter(provider=wire)[:20]] == ["Solar wire story"]
+    assert [a.title for a in search("solar 東京")[:20]] == ["Solar 東京 farm"]
+    assert [a.title for a in search("solar farm -crypto")[:20]] == ["Solar 東京 farm"]
+    assert [a.title for a in search("solar")[:20]] == ["Solar today"]
+    assert search("solar -solar").count() == 0
+
+
 @on_sqlite
 @pytest.mark.parametrize(
     ("query", "filters"),
@@ -72,7 +108,8 @@ def test_searches_start_from_the_full_text_matches_not_the_articles(make_article
         assert results.count() == 1
         results[:20]
 
-    ranking = queries.captured_queries[0]["sql"]  # then the page's articles by key, the snippets
+    # The ranking (after a word query's count of its matches), then the page's articles by key, the snippets.
+    ranking = next(q["sql"] for q in queries.captured_queries if "articles_article" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {ranking}")
         plan = [row[-1] for row in cursor.fetchall()]
@@ -155,11 +192,8 @@ def test_the_results_page_ranks_like_the_full_ranking_below_the_bound(make_artic
     assert results.count() == 4  # the draft is not live
 
 
-@on_postgresql
-def test_on_postgresql_the_page_ranks_only_the_newest_matches(make_article, monkeypatch):
-    from search.engines import postgresql
-
-    monkeypatch.setattr(postgresql, "CANDIDATES", 2)
+def test_the_results_page_ranks_only_the_newest_matches(make_article, newest_only):
+    newest_only(2)
     now = timezone.now()
     make_article(title="Solar", excerpt="Solar", published_at=now - timedelta(days=30))
     make_article(title="Budget", body="solar subsidy", published_at=now - timedelta(days=2))
