@@ -121,9 +121,13 @@ FUNCTIONS = [
         ELSIF TG_OP = 'DELETE' THEN
             PERFORM search_refresh_topics(ARRAY(SELECT DISTINCT content_object_id FROM old_rows));
         ELSE
+            -- Only links moved to another article or topic: not the article's date
+            -- they carry (articles/link_dates.py), which says nothing new to search.
+            -- (A statement trigger with transition tables cannot name its columns.)
             PERFORM search_refresh_topics(ARRAY(
-                SELECT content_object_id FROM old_rows
-                UNION SELECT content_object_id FROM new_rows
+                SELECT DISTINCT moved.id FROM old_rows o JOIN new_rows n ON n.id = o.id,
+                LATERAL (VALUES (o.content_object_id), (n.content_object_id)) AS moved (id)
+                WHERE (o.content_object_id, o.tag_id) IS DISTINCT FROM (n.content_object_id, n.tag_id)
             ));
         END IF;
         RETURN NULL;

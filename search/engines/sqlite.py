@@ -115,8 +115,10 @@ TRIGGERS = {
     "search_tagging_delete": f"""
         AFTER DELETE ON articles_taggedarticle WHEN {_NOT_PAUSED}
         BEGIN {_retopic("OLD.content_object_id")} END""",
+    # Of the columns naming the article and topic only: not the article's date the
+    # links carry (articles/link_dates.py), which says nothing new to search.
     "search_tagging_update": f"""
-        AFTER UPDATE ON articles_taggedarticle BEGIN
+        AFTER UPDATE OF content_object_id, tag_id ON articles_taggedarticle BEGIN
             {_retopic("OLD.content_object_id, NEW.content_object_id")}
         END""",
     "search_topic_rename": f"""

@@ -355,3 +355,16 @@ def test_the_rebuild_and_the_check_restore_a_missing_rum_index(rum, make_article
 
     assert postgresql.has_rum_index(connection)
     assert found("glacier") == ["Glacier retreat"]
+
+
+def test_a_topic_link_moved_to_another_topic_is_searched_under_its_new_name(make_article, found):
+    article = make_article(title="Harbour report", topics=["Tides"])
+    currents = Topic.objects.create(name="Currents")
+    # A bulk update, which only the triggers see.
+    TaggedArticle.objects.filter(content_object=article).update(tag=currents)
+
+    assert found("currents") == ["Harbour report"]
+    assert found("tides") == []
+    # The article's new date reaches its links without re-indexing anything it did not change.
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(days=3))
+    assert found("currents") == ["Harbour report"]
