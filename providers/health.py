@@ -171,7 +171,8 @@ def activity_chart(name, days, *, width=300, height=60):
     """An SVG bar chart of ``days`` ([(date, count)]), titled for ``name`` (escaped).
 
     Built with ``format_html`` rather than a template: thirty bars through the
-    template engine cost 2.2 ms of every render of an active outlet's page.
+    template engine took 1.45 ms of every render of an active outlet's page,
+    against 0.88 ms this way (one run, alternating).
     """
     peak = max((n for _, n in days), default=0) or 1
     step = width / max(len(days), 1)
